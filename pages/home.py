@@ -1,0 +1,59 @@
+"""Home: what the course is, the map of lessons, and real MNIST digits."""
+
+import numpy as np
+import streamlit as st
+
+from ui.common import get_mnist
+from ui.nav import SECTIONS
+
+st.title("The math of neural-network training")
+st.markdown(
+    """
+A neural network that reads handwritten digits takes only a few lines of Keras:
+
+```python
+neural_net = tf.keras.Sequential([
+    tf.keras.layers.Flatten(input_shape=(28, 28)),     # input: a 28×28 image → 784 numbers
+    tf.keras.layers.Dense(64, activation='relu'),      # hidden layer: 64 neurons
+    tf.keras.layers.Dense(10, activation='softmax')    # output: 10 probabilities
+])
+neural_net.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+neural_net.fit(train_images, train_labels, epochs=5)
+```
+
+This course unpacks the math inside those lines — parameters, activation functions, loss functions,
+gradient descent, optimizers and backpropagation — with charts you can move and numbers computed
+on the spot by real TensorFlow code. Then it lets you train the network yourself.
+"""
+)
+
+st.header("The course map")
+for section, specs in SECTIONS.items():
+    specs = [spec for spec in specs if spec.path != "pages/home.py"]
+    if not specs:
+        continue
+    st.subheader(section)
+    for spec in specs:
+        st.page_link(spec.path, label=f"**{spec.title}** — {spec.summary}", icon=spec.icon)
+
+st.header("The data: real handwritten digits")
+mnist, problem = get_mnist()
+if mnist is None:
+    st.error(f"**MNIST is not available.** {problem}", icon=":material/error:")
+else:
+    st.markdown(
+        f"MNIST holds {len(mnist.y_train):,} training and {len(mnist.y_test):,} test images, each "
+        "28×28 grey pixels (0 = black, 255 = white) with the digit it shows. Here are some of them:"
+    )
+    if st.button("Show other digits", icon=":material/shuffle:", key="home_shuffle"):
+        st.session_state["home_sample_seed"] = st.session_state.get("home_sample_seed", 0) + 1
+    rng = np.random.default_rng(st.session_state.get("home_sample_seed", 0))
+    picks = rng.choice(len(mnist.y_train), size=30, replace=False)
+    st.image(
+        [mnist.x_train[i] for i in picks],
+        caption=[f"label {mnist.y_train[i]}" for i in picks],
+        width=64,
+    )
+    st.caption(
+        f"MNIST by Yann LeCun, Corinna Cortes and Christopher J. C. Burges (CC BY-SA 3.0). Loaded from: {mnist.source}."
+    )

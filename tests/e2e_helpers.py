@@ -1,0 +1,117 @@
+"""A real `streamlit run` server and a headless Chromium, for the end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "artifacts" / "screens"
+
+
+def require_chromium() -> None:
+    if Path(CHROMIUM).exists() and shutil.which("chromium"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is missing in CI: .ci/run must install Debian's chromium package.")
+    pytest.skip("Debian's chromium is not installed here (apt-get install chromium); CI installs it.")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(extra_env: dict | None = None):
+    """Start `streamlit run streamlit_app.py` on a free localhost port; yield its base URL."""
+    port = _free_port()
+    env = {**os.environ, **(extra_env or {})}
+    log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start; see {log.name}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def wait_for_idle(page, timeout_s: float = 90) -> None:
+    """Wait until Streamlit reports its script run finished and has stayed finished a moment."""
+    app = page.locator('[data-testid="stApp"]')
+    deadline = time.time() + timeout_s
+    quiet = 0
+    while time.time() < deadline:
+        state = app.get_attribute("data-test-script-state") if app.count() else None
+        quiet = quiet + 1 if state == "notRunning" else 0
+        if quiet >= 4:
+            page.wait_for_timeout(500)  # let charts and tables paint before anyone looks
+            return
+        time.sleep(0.25)
+    raise AssertionError("the page was still running after %.0f s" % timeout_s)
+
+
+def exceptions_on(page) -> list[str]:
+    return page.locator('[data-testid="stException"]').all_inner_texts()
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

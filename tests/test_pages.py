@@ -1,0 +1,43 @@
+"""Every page registered in the navigation renders in AppTest without an exception."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from ui.nav import all_pages
+
+TIMEOUT = 60
+
+
+def open_page(path: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page(path).run()
+    return at
+
+
+@pytest.mark.parametrize("path", [spec.path for spec in all_pages()])
+def test_every_page_renders_without_exception(path):
+    at = open_page(path)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, f"{path} shows no title"
+
+
+def test_network_page_counts_follow_the_width_slider():
+    at = open_page("pages/network.py")
+    table = at.dataframe[0].value
+    assert list(table["Parameters"]) == [0, 50240, 650]
+    assert at.metric[0].value == "50,890"
+    at.slider(key="network_width").set_value(100).run()
+    table = at.dataframe[0].value
+    assert list(table["Parameters"]) == [0, 784 * 100 + 100, 100 * 10 + 10]
+    assert at.metric[0].value == f"{784 * 100 + 100 + 1010:,}"
+
+
+def test_network_quiz_scores_the_right_answers():
+    at = open_page("pages/network.py")
+    for i in range(5):
+        radio = at.radio(key=f"network_q{i}")
+        radio.set_value(radio.options[1 if i != 2 else 0])
+    at.button(key="network_check").click().run()
+    assert any("Score: 5 / 5" in h.value for h in at.subheader)

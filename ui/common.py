@@ -1,0 +1,77 @@
+"""Shared page helpers: the cached dataset, the sidebar, and 'show the code'."""
+
+from __future__ import annotations
+
+import inspect
+
+import streamlit as st
+
+from lib.data import DataError, Mnist, load_mnist
+from lib.runtime import compute_device
+
+
+def _route_through_the_router() -> None:
+    """Make a first visit straight to a page URL go through streamlit_app.py.
+
+    Streamlit treats a folder named pages/ as old-style auto-discovered pages until st.navigation
+    has run once in the process, so the very first visit to e.g. /network would skip the router
+    (no sections, no sidebar). Switch that mode off and rerun: the router then shows the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_route_through_the_router()
+
+
+@st.cache_resource(show_spinner="Loading the MNIST digits…")
+def _shared_mnist() -> Mnist:
+    # One read-only copy per process, shared by every learner (cache_data would copy 50 MB per call).
+    return load_mnist()
+
+
+def get_mnist() -> tuple[Mnist | None, str | None]:
+    """(dataset, None) or (None, a friendly message). Failures are not cached: a fixed file is picked up."""
+    try:
+        return _shared_mnist(), None
+    except DataError as error:
+        return None, str(error)
+
+
+def require_mnist() -> Mnist:
+    """The dataset, or a clear message and a stop of this page (never a traceback)."""
+    mnist, problem = get_mnist()
+    if mnist is None:
+        st.error(f"**MNIST is not available.** {problem}", icon=":material/error:")
+        st.stop()
+    return mnist
+
+
+@st.cache_resource
+def _device_label() -> str:
+    return compute_device()
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.caption("**Compute device**")
+        st.write(f":material/memory: {_device_label()}")
+        mnist, problem = get_mnist()
+        st.caption("**Dataset**")
+        if mnist is None:
+            st.warning("MNIST unavailable: see the message on the training pages.", icon=":material/warning:")
+        else:
+            st.write(
+                f":material/dataset: MNIST — {len(mnist.y_train):,} training and {len(mnist.y_test):,} test images"
+            )
+            st.caption(mnist.source)
+
+
+def show_code(*objects, label: str = "Show the code that computed this") -> None:
+    """An expander with the source of the lib functions behind what is on screen."""
+    with st.expander(label, icon=":material/code:"):
+        for obj in objects:
+            st.code(inspect.getsource(obj), language="python")

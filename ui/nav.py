@@ -1,0 +1,35 @@
+"""The course map: every page, in order, grouped into sections. The router and the tests read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    summary: str
+
+
+SECTIONS: dict[str, list[PageSpec]] = {
+    "Start": [
+        PageSpec("pages/home.py", "Home", ":material/home:", "home", "What this course is, and real MNIST digits."),
+    ],
+    "Lessons": [
+        PageSpec(
+            "pages/network.py",
+            "The network",
+            ":material/hub:",
+            "network",
+            "Neurons, layers and the 50,890 trainable parameters of the 784-64-10 network.",
+        ),
+    ],
+    "Labs": [],
+}
+
+
+def all_pages() -> list[PageSpec]:
+    return [spec for specs in SECTIONS.values() for spec in specs]
