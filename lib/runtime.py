@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+tf.get_logger().setLevel("ERROR")  # one tf.function per training job is by design: no retracing warnings
+
 _GPUS = tf.config.list_physical_devices("GPU")
 for _gpu in _GPUS:
     try:

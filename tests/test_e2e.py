@@ -1,5 +1,7 @@
 """End to end: `streamlit run` on localhost, every page opened and used in headless Chromium."""
 
+import time
+
 import pytest
 
 from tests.conftest import ROOT
@@ -50,3 +52,35 @@ def test_network_width_slider_recounts_in_the_browser(browser_page):
     wait_for_idle(page)
     assert exceptions_on(page) == []
     screenshot(page, "network-width-65")
+
+
+def test_default_training_run_updates_live_survives_a_page_switch_and_reaches_97_percent(browser_page):
+    url, page = browser_page
+    page.goto(f"{url}/train")
+    wait_for_idle(page)
+    page.get_by_role("button", name="Start training").click()
+    progress = page.locator('[data-testid="stProgress"]')
+    progress.first.wait_for()
+    finished = page.locator('[data-testid="stAlert"]').filter(has_text="Training finished")
+    seen = set()
+    deadline = time.time() + 60
+    while len(seen) < 3 and time.time() < deadline:  # the progress text changes while it runs
+        if finished.count():
+            break
+        seen.add(progress.first.inner_text())
+        time.sleep(0.3)
+    assert len(seen) >= 2, f"progress never changed: {seen}"
+    screenshot(page, "train-running")
+    # Switch pages mid-run (in the same session, through the sidebar) and come back.
+    page.get_by_role("link", name="Home").first.click()
+    page.get_by_text("The course map").wait_for()
+    page.get_by_role("link", name="Train MNIST").first.click()
+    finished.wait_for(timeout=120_000)
+    wait_for_idle(page)
+    assert exceptions_on(page) == []
+    accuracy = page.locator('[data-testid="stMetric"]').filter(has_text="Test accuracy")
+    value = float(accuracy.locator('[data-testid="stMetricValue"]').inner_text().strip().rstrip("%")) / 100
+    assert value >= 0.97
+    # It is run 1 of the session: the page switch neither killed nor restarted it.
+    assert "Run 1: Training finished" in finished.inner_text()
+    screenshot(page, "train-finished")

@@ -27,7 +27,15 @@ SECTIONS: dict[str, list[PageSpec]] = {
             "Neurons, layers and the 50,890 trainable parameters of the 784-64-10 network.",
         ),
     ],
-    "Labs": [],
+    "Labs": [
+        PageSpec(
+            "pages/train.py",
+            "Train MNIST",
+            ":material/model_training:",
+            "train",
+            "Pick activation, loss, optimizer and learning rate; train the network live and compare runs.",
+        ),
+    ],
 }
 
 

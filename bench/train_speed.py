@@ -1,0 +1,104 @@
+"""Time the seed's `model.fit` against the lab's trainer, side by side in one process.
+
+    python bench/train_speed.py            # the seed's experiment: 60,000 images, 5 epochs
+    python bench/train_speed.py --quick    # 6,000 images, 1 epoch (a smoke run for CI)
+
+Both train the same network (784-64-10, relu/softmax) with Adam(0.001), sparse categorical
+cross-entropy, batch 32 and a fresh shuffle every epoch. A third run repeats the lab's training while
+another thread polls its progress and rebuilds the live chart every REFRESH_SECONDS, as the page does, to
+measure what the live view costs. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from lib.charts import make_training_chart  # noqa: E402
+from lib.data import load_mnist  # noqa: E402
+from lib.models import build_mlp  # noqa: E402
+from lib.training import REFRESH_SECONDS, TrainConfig, TrainingJob, evaluate_on_test  # noqa: E402
+
+
+def seed_fit(x_train, y_train, x_test, y_test, epochs: int) -> tuple[float, float]:
+    """The seed's cell, verbatim in spirit: compile with 'adam', fit with the defaults."""
+    keras.utils.set_random_seed(0)
+    neural_net = build_mlp()
+    neural_net.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    started = time.perf_counter()
+    neural_net.fit(x_train / 255.0, y_train, epochs=epochs, verbose=0)
+    seconds = time.perf_counter() - started
+    return seconds, evaluate_on_test(neural_net, x_test, y_test).accuracy
+
+
+def lab_fit(mnist, config: TrainConfig, poll: bool) -> tuple[float, float, int]:
+    job = TrainingJob(config, mnist)
+    redraws = 0
+    done = threading.Event()
+
+    def poller():  # what the page's fragment does every REFRESH_SECONDS
+        nonlocal redraws
+        next_redraw = time.perf_counter()
+        while not done.wait(max(0.0, next_redraw - time.perf_counter())):
+            next_redraw += REFRESH_SECONDS
+            snapshot = job.snapshot()
+            make_training_chart(snapshot.history, snapshot.steps_per_epoch).to_dict()
+            redraws += 1
+
+    thread = threading.Thread(target=poller, daemon=True)
+    if poll:
+        thread.start()
+    job.start()
+    job.join()
+    done.set()
+    snapshot = job.snapshot()
+    assert snapshot.state == "finished", snapshot.message
+    return snapshot.elapsed_s, job.result.accuracy, redraws
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="6,000 images and 1 epoch")
+    args = parser.parse_args()
+    mnist = load_mnist()
+    fraction, epochs = (0.1, 1) if args.quick else (1.0, 5)
+    count = round(60000 * fraction)
+    x_train, y_train = np.asarray(mnist.x_train[:count]), np.asarray(mnist.y_train[:count])
+    config = TrainConfig(epochs=epochs, data_fraction=fraction, validation_fraction=0.0)
+
+    lab_fit(mnist, TrainConfig(epochs=1, data_fraction=0.01), poll=False)  # warm up TensorFlow once
+    seed_s, seed_acc = seed_fit(x_train, y_train, mnist.x_test, mnist.y_test, epochs)
+    print(f"seed model.fit:          {seed_s:6.2f} s   test accuracy {seed_acc:.4f}")
+    lab_s, lab_acc, _ = lab_fit(mnist, config, poll=False)
+    print(f"lab trainer:             {lab_s:6.2f} s   test accuracy {lab_acc:.4f}")
+    live_s, live_acc, redraws = lab_fit(mnist, config, poll=True)
+    print(f"lab trainer, live chart: {live_s:6.2f} s   test accuracy {live_acc:.4f}   ({redraws} redraws)")
+    print(
+        json.dumps(
+            {
+                "images": count,
+                "epochs": epochs,
+                "seed_fit_s": round(seed_s, 3),
+                "lab_s": round(lab_s, 3),
+                "ratio": round(lab_s / seed_s, 3),
+                "seed_test_accuracy": round(seed_acc, 4),
+                "lab_test_accuracy": round(lab_acc, 4),
+                "lab_live_chart_s": round(live_s, 3),
+                "live_chart_overhead": round(live_s / lab_s - 1, 3),
+                "live_redraws_per_s": round(redraws / live_s, 2),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""The Train MNIST page in AppTest: a short run starts, shows live progress, ends with results."""
+
+import time
+
+from tests.test_pages import open_page
+
+
+def run_until_idle(at, timeout=120):
+    deadline = time.time() + timeout
+    while True:
+        job = at.session_state["train_job"] if "train_job" in at.session_state else None
+        at.run()
+        if job is None or not job.active:
+            at.run()  # the fragment asks for a full rerun once the job has ended
+            return at
+        assert time.time() < deadline, "training did not finish"
+        time.sleep(0.3)
+
+
+def test_short_run_shows_progress_results_and_run_table():
+    at = open_page("pages/train.py")
+    assert not at.exception
+    at.slider(key="train_data_percent").set_value(3)
+    at.slider(key="train_epochs").set_value(1).run()
+    at.button(key="train_start").click().run()
+    assert at.session_state["train_job"].config.data_fraction == 0.03
+    run_until_idle(at)
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    accuracy = float(metrics["Test accuracy"].rstrip("%")) / 100
+    assert accuracy > 0.6
+    assert at.get("vega_lite_chart"), "no charts drawn"
+    assert len(at.session_state["train_runs"]) == 1
+    assert any("Run 1: Training finished" in s.value for s in at.success)
+
+
+def test_optimizer_change_resets_the_learning_rate_and_sgd_at_10_diverges():
+    at = open_page("pages/train.py")
+    at.selectbox(key="train_optimizer").set_value("sgd").run()
+    assert at.select_slider(key="train_lr").value == 0.01
+    at.select_slider(key="train_lr").set_value(10.0)
+    at.slider(key="train_data_percent").set_value(10).run()
+    at.button(key="train_start").click().run()
+    run_until_idle(at)
+    assert not at.exception
+    assert any("training diverged" in e.value and "too high for SGD" in e.value for e in at.error)
+    assert at.get("vega_lite_chart"), "the partial curves are not shown"

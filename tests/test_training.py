@@ -1,0 +1,186 @@
+"""The training lab's logic on small subsets: it learns, stops, diverges cleanly and queues."""
+
+import itertools
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from lib.data import load_mnist
+from lib.models import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from lib.training import (
+    LOSSES,
+    OPTIMIZERS,
+    ConfigError,
+    JobQueue,
+    TrainConfig,
+    Trainer,
+    TrainingJob,
+    keras_code,
+    split_indices,
+)
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return load_mnist()
+
+
+def wait_until(predicate, timeout=60):
+    deadline = time.time() + timeout
+    while not predicate():
+        assert time.time() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_defaults_are_the_seeds_setup():
+    config = TrainConfig()
+    assert (config.hidden_activation, config.hidden_units, config.output_activation) == ("relu", 64, "softmax")
+    assert (config.loss, config.optimizer, config.learning_rate) == ("sparse_categorical_crossentropy", "adam", 0.001)
+    assert (config.batch_size, config.epochs, config.data_fraction) == (32, 5, 1.0)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"learning_rate": 0.0},
+        {"learning_rate": 1e3},
+        {"epochs": 0},
+        {"batch_size": 0},
+        {"hidden_units": 0},
+        {"data_fraction": 0.0},
+        {"validation_fraction": 0.9},
+        {"optimizer": "newton"},
+        {"loss": "hinge"},
+    ],
+)
+def test_bounds_are_enforced_in_lib(change):
+    with pytest.raises(ConfigError, match="Invalid setting"):
+        TrainConfig(**change).validated()
+
+
+def test_split_is_disjoint_and_sized():
+    train, val = split_indices(TrainConfig(data_fraction=0.1, validation_fraction=0.2), 60000)
+    assert len(train) == 4800 and len(val) == 1200
+    assert not set(train) & set(val)
+
+
+def test_short_run_learns_well_above_chance(mnist):
+    job = TrainingJob(TrainConfig(data_fraction=0.05, epochs=1, validation_fraction=0.1), mnist).start()
+    job.join(120)
+    snap = job.snapshot()
+    assert snap.state == "finished", snap.message
+    assert job.result.accuracy > 0.6  # chance is 0.1
+    assert len(snap.history.batch_loss) == snap.steps_per_epoch == -(-2700 // 32)
+    assert snap.history.epochs[0]["val_accuracy"] > 0.5
+    assert job.result.confusion.sum() == 10000
+    np.testing.assert_allclose(job.result.accuracy, np.trace(job.result.confusion) / 10000)
+
+
+def test_huge_learning_rate_diverges_with_curves_kept_and_a_clear_message(mnist):
+    job = TrainingJob(TrainConfig(optimizer="sgd", learning_rate=10, data_fraction=0.2, epochs=2), mnist).start()
+    job.join(120)
+    snap = job.snapshot()
+    assert snap.state == "diverged"
+    assert 0 < len(snap.history.batch_loss) < snap.steps_per_epoch  # stopped at once, curve so far kept
+    assert all(np.isfinite(snap.history.batch_loss))
+    assert "too high for SGD" in snap.message and "learning rate" in snap.message
+    assert job.result is None
+
+
+def test_non_finite_losses_count_as_divergence(mnist):
+    trainer = Trainer(TrainConfig(data_fraction=0.01), mnist.x_train[:64], mnist.y_train[:64])
+    assert trainer.diverged(np.array([2.3, np.nan]))
+    assert trainer.diverged(np.array([2.3, np.inf]))
+    assert trainer.diverged(np.array([2.3, 1000 * trainer.initial_loss]))
+    assert not trainer.diverged(np.array([2.3, 1.0]))
+
+
+def test_stop_keeps_what_was_learned(mnist):
+    job = TrainingJob(TrainConfig(epochs=20), mnist).start()
+    wait_until(lambda: len(job.snapshot().history.batch_loss) > 200)
+    job.stop()
+    job.join(60)
+    snap = job.snapshot()
+    assert snap.state == "stopped"
+    assert snap.epoch < 19
+    assert job.result is not None and job.result.accuracy > 0.5  # the partly trained model is kept and scored
+
+
+def test_queue_caps_simultaneous_jobs(mnist):
+    queue = JobQueue(capacity=1)
+    first = TrainingJob(TrainConfig(epochs=20), mnist, queue=queue).start()
+    wait_until(lambda: first.snapshot().state == "running")
+    second = TrainingJob(TrainConfig(data_fraction=0.01, epochs=1), mnist, queue=queue).start()
+    time.sleep(0.5)
+    assert second.snapshot().state == "queued" and second.snapshot().queue_position == 1
+    assert queue.running_count() == 1
+    first.stop()
+    second.join(60)
+    assert second.snapshot().state == "finished"
+
+
+def test_cancelled_while_queued_never_runs(mnist):
+    queue = JobQueue(capacity=1)
+    gate = threading.Event()
+    queue.acquire(-1, lambda: False)  # someone else holds the only place
+    waiting = TrainingJob(TrainConfig(data_fraction=0.01, epochs=1), mnist, queue=queue).start()
+    time.sleep(0.3)
+    waiting.stop()
+    waiting.join(10)
+    assert waiting.snapshot().state == "stopped" and not gate.is_set()
+    queue.release(-1)
+
+
+def test_step_activation_freezes_the_hidden_layer(mnist):
+    job = TrainingJob(TrainConfig(hidden_activation="step", data_fraction=0.02, epochs=1), mnist).start()
+    job.join(60)
+    change = job.snapshot().history.epochs[-1]["weight_change"]
+    hidden = [v for k, v in change.items() if "hidden" in k]
+    output = [v for k, v in change.items() if "output" in k]
+    assert hidden == [0.0, 0.0]
+    assert min(output) > 0
+
+
+COMBINATIONS = list(
+    itertools.product(sorted(HIDDEN_ACTIVATIONS), OUTPUT_ACTIVATIONS, sorted(LOSSES), sorted(OPTIMIZERS))
+)
+
+
+@pytest.mark.parametrize("activation,output,loss,optimizer", COMBINATIONS)
+def test_every_combination_builds_and_trains_one_step(mnist, activation, output, loss, optimizer):
+    config = TrainConfig(activation, 16, output, loss, optimizer, OPTIMIZERS[optimizer][1], batch_size=32)
+    trainer = Trainer(config, mnist.x_train[:64], mnist.y_train[:64])
+    before = trainer.model.layers[-1].kernel.numpy().copy()
+    losses, accuracies = trainer._chunk(trainer.new_epoch_order(), 0, 1)  # eagerly: no tracing per combination
+    assert losses.shape == (1,) and np.isfinite(losses.numpy()).all()
+    assert 0 <= float(accuracies[0]) <= 1
+    assert not np.array_equal(before, trainer.model.layers[-1].kernel.numpy())  # the output layer learned
+
+
+def test_keras_code_is_valid_python_with_the_settings():
+    config = TrainConfig(
+        hidden_activation="step",
+        loss="mse",
+        optimizer="momentum",
+        learning_rate=0.05,
+        batch_size=64,
+        epochs=3,
+        data_fraction=0.5,
+        validation_fraction=0.1,
+    )
+    code = keras_code(config)
+    compile(code, "keras_code", "exec")
+    for fragment in (
+        "momentum=0.9",
+        "learning_rate=0.05",
+        "batch_size=64",
+        "epochs=3",
+        "loss='mse'",
+        "to_categorical",
+        "validation_split=0.1",
+        "tf.custom_gradient",
+        "[:30000]",
+    ):
+        assert fragment in code
