@@ -84,3 +84,18 @@ def test_default_training_run_updates_live_survives_a_page_switch_and_reaches_97
     # It is run 1 of the session: the page switch neither killed nor restarted it.
     assert "Run 1: Training finished" in finished.inner_text()
     screenshot(page, "train-finished")
+
+
+def test_backprop_training_updates_in_the_browser(browser_page):
+    url, page = browser_page
+    page.goto(f"{url}/backprop")
+    wait_for_idle(page)
+    page.get_by_role("button", name="Train 1 more epoch").click()
+    page.get_by_text("after 1 epoch", exact=True).first.wait_for(state="attached")
+    wait_for_idle(page)
+    assert exceptions_on(page) == []
+    page.get_by_role("button", name="One step, explained").click()
+    page.get_by_text("What step 2 did").wait_for()
+    wait_for_idle(page)
+    assert exceptions_on(page) == []
+    screenshot(page, "backprop-after-training")

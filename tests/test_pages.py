@@ -1,5 +1,6 @@
 """Every page registered in the navigation renders in AppTest without an exception."""
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -41,3 +42,20 @@ def test_network_quiz_scores_the_right_answers():
         radio.set_value(radio.options[1 if i != 2 else 0])
     at.button(key="network_check").click().run()
     assert any("Score: 5 / 5" in h.value for h in at.subheader)
+
+
+def test_backprop_page_training_updates_charts_and_graph():
+    at = open_page("pages/backprop.py")
+    graph_before = at.get("graphviz_chart")[0].proto.spec
+    at.select_slider(key="backprop_lr").set_value(0.1).run()
+    at.number_input(key="backprop_epochs").set_value(300).run()
+    at.button(key="backprop_train").click().run()
+    assert not at.exception
+    experiment = at.session_state["backprop_exp"]
+    assert experiment.epoch == 300
+    np.testing.assert_allclose(experiment.params(), [2, 1, 1], atol=0.05)
+    assert at.get("graphviz_chart")[0].proto.spec != graph_before
+    assert len(at.get("vega_lite_chart")) == 2
+    at.button(key="backprop_step").click().run()
+    assert any("What step 301 did" in h.value for h in at.subheader)
+

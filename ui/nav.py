@@ -35,6 +35,13 @@ SECTIONS: dict[str, list[PageSpec]] = {
             "train",
             "Pick activation, loss, optimizer and learning rate; train the network live and compare runs.",
         ),
+        PageSpec(
+            "pages/backprop.py",
+            "Backprop: one neuron",
+            ":material/account_tree:",
+            "backprop",
+            "The seed's one-neuron experiment: its computation graph and the chain rule, checked three ways.",
+        ),
     ],
 }
 

@@ -1,0 +1,179 @@
+"""The seed's one-neuron experiment in Keras: train f(x1, x2) = w1·x1 + w2·x2 + b to learn 2·x1 + x2 + 1,
+and compute every gradient three ways: the chain rule by hand, GradientTape, and finite differences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lib.models import build_single_neuron
+from lib.runtime import tf
+from lib.training import build_optimizer
+
+TARGET = {"w1": 2.0, "w2": 1.0, "b": 1.0}
+PARAMS = ("w1", "w2", "b")
+
+
+def make_data(num_points: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """x ~ N(0, 1)², y = 2·x1 + x2 + 1, as in the seed."""
+    x = np.random.default_rng(seed).standard_normal((num_points, 2))
+    return x, 2 * x[:, 0] + x[:, 1] + 1
+
+
+def mse(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
+    """L = mean((w1·x1 + w2·x2 + b − y)²), in float64 NumPy: the independent reference."""
+    w1, w2, b = np.asarray(params, dtype=np.float64)
+    return float(np.mean((w1 * x[:, 0] + w2 * x[:, 1] + b - y) ** 2))
+
+
+def manual_gradient(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The chain rule by hand: ∂L/∂w = mean(∂L/∂f · ∂f/∂w) with ∂L/∂f = 2(f − y) (not 2·f, as the seed says)."""
+    w1, w2, b = params
+    dl_df = 2 * (w1 * x[:, 0] + w2 * x[:, 1] + b - y)
+    return np.array([np.mean(dl_df * x[:, 0]), np.mean(dl_df * x[:, 1]), np.mean(dl_df * 1.0)])
+
+
+def finite_difference_gradient(params: np.ndarray, x: np.ndarray, y: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central differences (L(p + h) − L(p − h)) / 2h, one parameter at a time."""
+    params = np.asarray(params, dtype=np.float64)
+    grad = np.zeros(3)
+    for i in range(3):
+        step = np.zeros(3)
+        step[i] = h
+        grad[i] = (mse(params + step, x, y) - mse(params - step, x, y)) / (2 * h)
+    return grad
+
+
+@dataclass(frozen=True)
+class StepDetail:
+    """What one optimizer step did to each parameter (arrays ordered w1, w2, b)."""
+
+    optimizer: str
+    learning_rate: float
+    before: np.ndarray
+    gradient: np.ndarray
+    after: np.ndarray
+    moments: dict  # Adam: m, v, m_hat, v_hat, and the step count t; empty for other optimizers
+
+
+class NeuronExperiment:
+    """One Dense(1) neuron, MSE, a Keras optimizer; one epoch = one step on the whole batch (the seed's train())."""
+
+    def __init__(self, optimizer: str = "adam", learning_rate: float = 0.001, seed: int = 0, dtype: str = "float32"):
+        self.optimizer_name, self.learning_rate, self.dtype = optimizer, float(learning_rate), dtype
+        self.x, self.y = make_data(seed=seed)
+        self.model = build_single_neuron(seed=seed, dtype=dtype)
+        self.optimizer = build_optimizer(optimizer, learning_rate)
+        self.optimizer.build(self.model.trainable_variables)
+        self._x = tf.constant(self.x, dtype=dtype)
+        self._y = tf.constant(self.y.reshape(-1, 1), dtype=dtype)
+        self.epoch = 0
+        self.history = [self._record()]
+
+    # --- reading the neuron -------------------------------------------------------------------
+    def params(self) -> np.ndarray:
+        kernel, bias = self.model.layers[0].kernel.numpy(), self.model.layers[0].bias.numpy()
+        return np.array([kernel[0, 0], kernel[1, 0], bias[0]], dtype=np.float64)
+
+    def loss(self) -> float:
+        return float(self._loss())
+
+    def _loss(self):
+        return tf.reduce_mean(tf.square(self.model(self._x) - self._y))
+
+    def tape_gradient(self) -> np.ndarray:
+        """∂L/∂(w1, w2, b) by TensorFlow's automatic differentiation."""
+        with tf.GradientTape() as tape:
+            loss = self._loss()
+        kernel_grad, bias_grad = tape.gradient(loss, [self.model.layers[0].kernel, self.model.layers[0].bias])
+        return np.array([kernel_grad[0, 0], kernel_grad[1, 0], bias_grad[0]], dtype=np.float64)
+
+    def _record(self) -> dict:
+        w1, w2, b = self.params()
+        return {"epoch": self.epoch, "w1": w1, "w2": w2, "b": b, "loss": self.loss()}
+
+    # --- training -----------------------------------------------------------------------------
+    def _apply_step(self) -> np.ndarray:
+        variables = [self.model.layers[0].kernel, self.model.layers[0].bias]
+        with tf.GradientTape() as tape:
+            loss = self._loss()
+        gradients = tape.gradient(loss, variables)
+        self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
+        self.epoch += 1
+        self.history.append(self._record())
+        return np.array([gradients[0][0, 0], gradients[0][1, 0], gradients[1][0]], dtype=np.float64)
+
+    def train(self, epochs: int) -> None:
+        """Like re-running the seed's cell: continue from where the neuron is now."""
+        if not 1 <= int(epochs) <= 100_000:
+            raise ValueError("Train between 1 and 100,000 epochs at a time.")
+        for _ in range(int(epochs)):
+            self._apply_step()
+
+    def step(self) -> StepDetail:
+        """One step, with what the optimizer computed along the way."""
+        before = self.params()
+        gradient = self._apply_step()
+        moments = {}
+        if self.optimizer_name == "adam":
+            opt = self.optimizer
+            t = int(opt.iterations.numpy())
+            m = np.concatenate([v.numpy().ravel() for v in opt._momentums])
+            v = np.concatenate([v.numpy().ravel() for v in opt._velocities])
+            beta_1, beta_2 = float(opt.beta_1), float(opt.beta_2)
+            moments = {
+                "t": t,
+                "m": m,
+                "v": v,
+                "m_hat": m / (1 - beta_1**t),
+                "v_hat": v / (1 - beta_2**t),
+                "beta_1": beta_1,
+                "beta_2": beta_2,
+                "epsilon": float(opt.epsilon),
+            }
+        return StepDetail(self.optimizer_name, self.learning_rate, before, gradient, self.params(), moments)
+
+    # --- the chain rule, three ways -------------------------------------------------------------
+    def chain_rule_rows(self) -> list[dict]:
+        """For w1, w2, b: the local derivatives on the path, their product by hand, the tape, finite differences."""
+        params = self.params()
+        manual = manual_gradient(params, self.x, self.y)
+        tape = self.tape_gradient()
+        finite = finite_difference_gradient(params, self.x, self.y)
+        paths = ("mean(2(f − y) · x1)", "mean(2(f − y) · x2)", "mean(2(f − y) · 1)")
+        return [
+            {
+                "parameter": name,
+                "chain rule": path,
+                "by hand (NumPy)": manual[i],
+                "GradientTape": tape[i],
+                "finite difference": finite[i],
+                "|hand − tape|": abs(manual[i] - tape[i]),
+                "|hand − finite diff.|": abs(manual[i] - finite[i]),
+            }
+            for i, (name, path) in enumerate(zip(PARAMS, paths, strict=True))
+        ]
+
+    def point_values(self, index: int) -> dict:
+        """Forward values for one data point, and the local derivatives on its path."""
+        w1, w2, b = self.params()
+        x1, x2 = self.x[index]
+        y = self.y[index]
+        f = w1 * x1 + w2 * x2 + b
+        return {
+            "x1": x1,
+            "x2": x2,
+            "y": y,
+            "w1": w1,
+            "w2": w2,
+            "b": b,
+            "w1x1": w1 * x1,
+            "w2x2": w2 * x2,
+            "f": f,
+            "r": f - y,
+            "s": (f - y) ** 2,
+            "L": self.loss(),
+            "dL_df": 2 * (f - y),
+            "n": len(self.y),
+        }
