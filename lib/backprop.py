@@ -70,6 +70,7 @@ class NeuronExperiment:
         self._y = tf.constant(self.y.reshape(-1, 1), dtype=dtype)
         self.epoch = 0
         self.history = [self._record()]
+        self._train_steps = tf.function(self._steps)  # traced once per experiment, reused by every train()
 
     # --- reading the neuron -------------------------------------------------------------------
     def params(self) -> np.ndarray:
@@ -104,12 +105,25 @@ class NeuronExperiment:
         self.history.append(self._record())
         return np.array([gradients[0][0, 0], gradients[0][1, 0], gradients[1][0]], dtype=np.float64)
 
+    def _steps(self, num_steps):
+        """num_steps full-batch steps in one compiled loop; returns (w1, w2, b, loss) after each."""
+        kernel, bias = self.model.layers[0].kernel, self.model.layers[0].bias
+        records = tf.TensorArray(self.dtype, size=num_steps)
+        for i in tf.range(num_steps):
+            with tf.GradientTape() as tape:
+                loss = self._loss()
+            gradients = tape.gradient(loss, [kernel, bias])
+            self.optimizer.apply_gradients(zip(gradients, [kernel, bias], strict=True))
+            records = records.write(i, tf.stack([kernel[0, 0], kernel[1, 0], bias[0], self._loss()]))
+        return records.stack()
+
     def train(self, epochs: int) -> None:
         """Like re-running the seed's cell: continue from where the neuron is now."""
         if not 1 <= int(epochs) <= 100_000:
             raise ValueError("Train between 1 and 100,000 epochs at a time.")
-        for _ in range(int(epochs)):
-            self._apply_step()
+        for w1, w2, b, loss in self._train_steps(tf.constant(int(epochs))).numpy():
+            self.epoch += 1
+            self.history.append({"epoch": self.epoch, "w1": w1, "w2": w2, "b": b, "loss": loss})
 
     def step(self) -> StepDetail:
         """One step, with what the optimizer computed along the way."""

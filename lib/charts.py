@@ -26,6 +26,11 @@ def _thin(length: int, max_points: int) -> np.ndarray:
     return np.unique(np.linspace(0, length - 1, min(length, max_points)).astype(int)) if length else np.array([], int)
 
 
+def thin_frame(frame: pd.DataFrame, max_rows: int = 600) -> pd.DataFrame:
+    """At most max_rows evenly spaced rows, first and last kept: long histories stay quick to draw."""
+    return frame.iloc[_thin(len(frame), max_rows)]
+
+
 def training_frame(history, steps_per_epoch: int, max_points: int = 400) -> pd.DataFrame:
     """Long table (epoch, metric, series, value) of the smoothed per-batch curve and the epoch points."""
     frames = []
@@ -138,5 +143,161 @@ def make_runs_overlay_chart(runs: list[tuple[str, object, int]], metric: str = "
             color=alt.Color("run:N"),
             tooltip=["run", alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip(f"{metric}:Q", format=".4f")],
         )
-        .properties(height=300, title=f"Training {metric} of your runs (smoothed)")
+        .properties(title=f"Training {metric} of your runs (smoothed)")
     )
+
+
+# --- lesson charts ------------------------------------------------------------------------------
+def make_activation_chart(x, y, dy, title: str) -> alt.Chart:
+    """An activation f(x) and its derivative f'(x) on one set of axes."""
+    data = pd.concat(
+        [
+            pd.DataFrame({"x": x, "value": y, "curve": "f(x)"}),
+            pd.DataFrame({"x": x, "value": dy, "curve": "f′(x) (autodiff)"}),
+        ]
+    )
+    return (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x="x:Q",
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color(
+                "curve:N", scale=alt.Scale(range=["#3f51b5", "#e65100"]), legend=alt.Legend(orient="bottom", title=None)
+            ),
+            strokeDash=alt.StrokeDash("curve:N", legend=None),
+        )
+        .properties(title=title, height=220)
+    )
+
+
+def make_softmax_chart(probabilities) -> alt.Chart:
+    data = pd.DataFrame({"class": np.arange(len(probabilities)), "probability": probabilities})
+    data["predicted"] = data["probability"] == data["probability"].max()
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x="class:O",
+            y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
+            color=alt.condition(alt.datum.predicted, alt.value("#e65100"), alt.value("#3f51b5")),
+            tooltip=["class", alt.Tooltip("probability:Q", format=".3f")],
+        )
+        .properties(height=240, title="softmax probabilities (orange: the prediction)")
+    )
+
+
+def make_boundary_chart(result, points, labels, title: str) -> alt.LayerChart:
+    """P(class 1) over the plane as a heat map, the 0.5 boundary where it changes colour, and the data."""
+    grid = pd.DataFrame({"x1": result.grid_x, "x2": result.grid_y, "p": result.grid_probability})
+    step_x = float(np.diff(np.unique(result.grid_x))[0]) if len(np.unique(result.grid_x)) > 1 else 0.1
+    step_y = float(np.diff(np.unique(result.grid_y))[0]) if len(np.unique(result.grid_y)) > 1 else 0.1
+    grid["x1b"], grid["x2b"] = grid["x1"] + step_x, grid["x2"] + step_y
+    heat = (
+        alt.Chart(grid)
+        .mark_rect(opacity=0.55)
+        .encode(
+            x=alt.X("x1:Q", title="x₁"),
+            x2="x1b:Q",
+            y=alt.Y("x2:Q", title="x₂"),
+            y2="x2b:Q",
+            color=alt.Color("p:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title="P(class 1)"),
+        )
+    )
+    data = pd.DataFrame({"x1": points[:, 0], "x2": points[:, 1], "class": labels.astype(str)})
+    dots = (
+        alt.Chart(data)
+        .mark_circle(size=22, stroke="white", strokeWidth=0.5)
+        .encode(x="x1:Q", y="x2:Q", color=alt.Color("class:N", scale=alt.Scale(range=["#1a237e", "#bf360c"])))
+    )
+    return alt.layer(heat, dots).resolve_scale(color="independent").properties(title=title, width=320, height=320)
+
+
+def make_loss_curves_chart(p, curves: dict) -> alt.HConcatChart:
+    """Loss against the probability of the true class, and its gradient with respect to the true logit."""
+    values = pd.concat(
+        [
+            pd.DataFrame({"p": p, "value": curves["cross_entropy"], "loss": "cross-entropy"}),
+            pd.DataFrame({"p": p, "value": curves["mse"], "loss": "MSE (one-hot)"}),
+        ]
+    )
+    grads = pd.concat(
+        [
+            pd.DataFrame({"p": p, "value": curves["cross_entropy_grad"], "loss": "cross-entropy"}),
+            pd.DataFrame({"p": p, "value": curves["mse_grad"], "loss": "MSE (one-hot)"}),
+        ]
+    )
+    color = alt.Color("loss:N", scale=alt.Scale(range=["#e65100", "#3f51b5"]), legend=alt.Legend(orient="bottom"))
+    x = alt.X("p:Q", title="probability the model gives the true class")
+    left = (
+        alt.Chart(values)
+        .mark_line()
+        .encode(x=x, y=alt.Y("value:Q", title="loss"), color=color)
+        .properties(title="The loss", width=330, height=260)
+    )
+    right = (
+        alt.Chart(grads)
+        .mark_line()
+        .encode(x=x, y=alt.Y("value:Q", title="∂loss/∂(true-class logit)"), color=color)
+        .properties(title="Its gradient (autodiff)", width=330, height=260)
+    )
+    return alt.hconcat(left, right)
+
+
+def make_descent_1d_chart(curve_x, curve_y, rows: list[dict]) -> alt.LayerChart:
+    """The loss curve and the points gradient descent visited, joined in order."""
+    curve = (
+        alt.Chart(pd.DataFrame({"w": curve_x, "loss": curve_y}))
+        .mark_line(color="#90a4ae")
+        .encode(x=alt.X("w:Q", scale=alt.Scale(domain=[float(min(curve_x)), float(max(curve_x))])), y="loss:Q")
+    )
+    steps = pd.DataFrame(rows)
+    steps = steps[(steps["w"] >= min(curve_x)) & (steps["w"] <= max(curve_x))]
+    path = (
+        alt.Chart(steps)
+        .mark_line(point=True, color="#e65100")
+        .encode(
+            x="w:Q",
+            y="loss:Q",
+            order="step:Q",
+            tooltip=["step", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("gradient:Q", format=".4f")],
+        )
+    )
+    return alt.layer(curve, path).properties(title="Gradient descent on one parameter")
+
+
+def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> alt.LayerChart:
+    """A heat map of the loss (log colour) with each optimizer's path drawn over it."""
+    data = pd.DataFrame(grid)
+    xs, ys = np.unique(data["x"]), np.unique(data["y"])
+    data["xb"], data["yb"] = data["x"] + (xs[1] - xs[0]), data["y"] + (ys[1] - ys[0])
+    data["shade"] = data["loss"] - data["loss"].min() + 1e-3
+    heat = (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X("x:Q", title="parameter 1", scale=alt.Scale(domain=[xs[0], xs[-1]], nice=False)),
+            x2="xb:Q",
+            y=alt.Y("y:Q", title="parameter 2", scale=alt.Scale(domain=[ys[0], ys[-1]], nice=False)),
+            y2="yb:Q",
+            color=alt.Color("shade:Q", scale=alt.Scale(type="log", scheme="greys", reverse=True), legend=None),
+        )
+    )
+    frames = []
+    for name, path in paths.items():
+        inside = (path[:, 0] >= xs[0]) & (path[:, 0] <= xs[-1]) & (path[:, 1] >= ys[0]) & (path[:, 1] <= ys[-1])
+        frames.append(
+            pd.DataFrame({"x": path[:, 0], "y": path[:, 1], "step": np.arange(len(path)), "optimizer": name})[inside]
+        )
+    lines = (
+        alt.Chart(pd.concat(frames) if frames else pd.DataFrame(columns=["x", "y", "step", "optimizer"]))
+        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
+        .encode(
+            x="x:Q",
+            y="y:Q",
+            order="step:Q",
+            color=alt.Color("optimizer:N", scale=alt.Scale(scheme="category10")),
+            tooltip=["optimizer", "step", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")],
+        )
+    )
+    return alt.layer(heat, lines).properties(title=title)

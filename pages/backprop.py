@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.backprop import PARAMS, TARGET, NeuronExperiment, finite_difference_gradient, manual_gradient
+from lib.charts import thin_frame
 from lib.graphs import computation_graph_dot
 from lib.training import OPTIMIZERS
 from ui.common import show_code
@@ -72,7 +73,7 @@ if reset_col.button("Reset", icon=":material/restart_alt:", key="backprop_reset"
     _reset()
     experiment = st.session_state["backprop_exp"]
 
-history = pd.DataFrame(experiment.history)
+history = thin_frame(pd.DataFrame(experiment.history))
 before, now = experiment.history[0], experiment.history[-1]
 table = pd.DataFrame(
     {
@@ -94,16 +95,16 @@ targets = pd.DataFrame({"parameter": list(TARGET), "value": list(TARGET.values()
 params_chart = (
     alt.Chart(long).mark_line().encode(x="epoch:Q", y="value:Q", color="parameter:N")
     + alt.Chart(targets).mark_rule(strokeDash=[4, 4]).encode(y="value:Q", color="parameter:N")
-).properties(title="w1, w2 and b (dashed: the targets 2, 1, 1)", height=280)
+).properties(title="w1, w2 and b (dashed: the targets 2, 1, 1)")
 loss_chart = (
     alt.Chart(history[history["loss"] > 0])
     .mark_line(color="#e65100")
     .encode(x="epoch:Q", y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="MSE (log scale)"))
-    .properties(title="Loss on the training points", height=280)
+    .properties(title="Loss on the training points")
 )
 chart_left, chart_right = st.columns(2)
-chart_left.altair_chart(params_chart, width="stretch")
-chart_right.altair_chart(loss_chart, width="stretch")
+chart_left.altair_chart(params_chart, width="stretch", height=300)
+chart_right.altair_chart(loss_chart, width="stretch", height=300)
 st.caption(
     "Adam moves each parameter by about one learning rate per step, so at 0.001 it needs thousands of epochs "
     "to walk from its random start to (2, 1, 1); at 0.1 it gets there in a few hundred. Try it."

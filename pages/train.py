@@ -268,7 +268,7 @@ if runs:
         )
         for i, r in enumerate(runs)
     ]
-    st.altair_chart(make_runs_overlay_chart(labelled), width="stretch")
+    st.altair_chart(make_runs_overlay_chart(labelled), width="stretch", height=320)
     st.caption("Each run's smoothed training accuracy against epochs, so you can see which choices learn faster.")
     if st.button("Clear my runs", icon=":material/delete:", key="train_clear_runs", disabled=busy):
         st.session_state["train_runs"] = []

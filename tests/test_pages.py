@@ -48,14 +48,64 @@ def test_backprop_page_training_updates_charts_and_graph():
     at = open_page("pages/backprop.py")
     graph_before = at.get("graphviz_chart")[0].proto.spec
     at.select_slider(key="backprop_lr").set_value(0.1).run()
-    at.number_input(key="backprop_epochs").set_value(300).run()
+    at.number_input(key="backprop_epochs").set_value(5000).run()  # long histories must still chart
     at.button(key="backprop_train").click().run()
     assert not at.exception
     experiment = at.session_state["backprop_exp"]
-    assert experiment.epoch == 300
+    assert experiment.epoch == 5000
     np.testing.assert_allclose(experiment.params(), [2, 1, 1], atol=0.05)
     assert at.get("graphviz_chart")[0].proto.spec != graph_before
     assert len(at.get("vega_lite_chart")) == 2
     at.button(key="backprop_step").click().run()
-    assert any("What step 301 did" in h.value for h in at.subheader)
+    assert any("What step 5001 did" in h.value for h in at.subheader)
 
+
+def chart_specs(at) -> list[bytes]:
+    return [chart.proto.SerializeToString() for chart in at.get("vega_lite_chart")]
+
+
+def changed_charts(before, after) -> int:
+    return sum(a != b for a, b in zip(before, after, strict=True))
+
+
+def test_activation_page_controls_change_the_charts():
+    at = open_page("pages/activations.py")
+    assert float(at.metric[0].value) < 1e-5  # the collapsed layer reproduces the stack
+    assert float(at.metric[1].value) > 1e-2  # ReLU breaks the equality
+    before = chart_specs(at)
+    at.slider(key="activations_logit0").set_value(4.5).run()
+    assert changed_charts(before, chart_specs(at)) == 1  # only the softmax chart
+    before = chart_specs(at)
+    at.slider(key="activations_range").set_value(2.0).run()
+    assert changed_charts(before, chart_specs(at)) == 6  # every activation curve
+    before = chart_specs(at)
+    at.selectbox(key="activations_dataset").set_value("moons").run()
+    assert changed_charts(before, chart_specs(at)) == 2  # both decision boundaries
+    assert not at.exception
+
+
+def test_losses_page_controls_change_chart_and_numbers():
+    at = open_page("pages/losses.py")
+    before, table = chart_specs(at), at.dataframe[0].value.copy()
+    at.slider(key="losses_logit3").set_value(-2.0).run()
+    assert changed_charts(before, chart_specs(at)) == 1
+    at.selectbox(key="losses_true_digit").set_value(5).run()
+    new_table = at.dataframe[0].value
+    assert not new_table["keras.losses"].equals(table["keras.losses"])
+    np.testing.assert_allclose(new_table["keras.losses"], new_table["formula in NumPy"], rtol=1e-5)
+    assert not at.exception
+
+
+def test_descent_page_controls_change_the_charts():
+    at = open_page("pages/descent.py")
+    before = chart_specs(at)
+    at.select_slider(key="descent_lr").set_value(1.2).run()
+    assert changed_charts(before, chart_specs(at)) == 1
+    assert any("Diverging" in e.value for e in at.error)
+    before = chart_specs(at)
+    at.selectbox(key="descent_surface").set_value("fitting a line (real MSE)").run()
+    assert changed_charts(before, chart_specs(at)) == 1
+    before = chart_specs(at)
+    at.slider(key="descent_noise").set_value(1.0).run()
+    assert changed_charts(before, chart_specs(at)) == 1
+    assert not at.exception

@@ -26,6 +26,27 @@ SECTIONS: dict[str, list[PageSpec]] = {
             "network",
             "Neurons, layers and the 50,890 trainable parameters of the 784-64-10 network.",
         ),
+        PageSpec(
+            "pages/activations.py",
+            "Activation functions",
+            ":material/show_chart:",
+            "activations",
+            "Step, ReLU, sigmoid, tanh, softmax and their derivatives; why linear layers collapse.",
+        ),
+        PageSpec(
+            "pages/losses.py",
+            "Loss functions",
+            ":material/target:",
+            "losses",
+            "MSE vs cross-entropy: why confident wrong answers must cost more.",
+        ),
+        PageSpec(
+            "pages/descent.py",
+            "Gradient descent",
+            ":material/downhill_skiing:",
+            "descent",
+            "Learning rates, loss surfaces, SGD, momentum, RMSprop and Adam, saddle points.",
+        ),
     ],
     "Labs": [
         PageSpec(

@@ -1,0 +1,109 @@
+"""Activation functions: each with its autodiff derivative, softmax live, and why linear layers collapse."""
+
+import numpy as np
+import streamlit as st
+
+from lib.activations import ACTIVATIONS, build_stack, collapse, collapse_gap, curve_with_derivative, softmax
+from lib.boundary import DATASETS, train_boundary
+from lib.charts import make_activation_chart, make_boundary_chart, make_softmax_chart
+from ui.common import show_code
+
+st.title("Activation functions")
+st.markdown(
+    "A layer of neurons computes a matrix product plus a bias: a **linear** function. The activation function "
+    "is the non-linear bend applied to each neuron's output. Each curve below is computed by TensorFlow, and so "
+    "is its derivative, by automatic differentiation (GradientTape), not typed in by hand. The derivative is "
+    "what gradient descent follows, so its shape decides how well a network can learn."
+)
+
+x_range = st.slider("x range", 1.0, 10.0, 5.0, 0.5, key="activations_range")
+x = np.linspace(-x_range, x_range, 401)
+columns = st.columns(3)
+for i, (name, (_, note)) in enumerate(ACTIVATIONS.items()):
+    y, dy = curve_with_derivative(name, x)
+    with columns[i % 3]:
+        st.altair_chart(make_activation_chart(x, y, dy, name), width="stretch", height=240)
+        st.caption(note)
+
+st.subheader("What a zero derivative does to gradient descent")
+st.markdown(
+    "The step function is what a biological neuron does: fire (1) if its weighted input passes a threshold, "
+    "else stay silent (0). Its derivative is 0 everywhere it exists. Backpropagation multiplies by that 0, so "
+    "every weight *before* a step activation gets a gradient of exactly 0 and never moves. Try it in the "
+    "**Train MNIST** lab: with the step activation the hidden layer's weights stay exactly where they started "
+    "and only the output layer learns."
+)
+
+st.header("Softmax: scores in, probabilities out")
+st.markdown(
+    "softmax(z)ᵢ = exp(zᵢ / T) / Σⱼ exp(zⱼ / T). It turns any scores (logits) into positive numbers that add up to "
+    "1; the prediction is the largest. The temperature T sharpens (T < 1) or flattens (T > 1) the distribution."
+)
+slider_cols = st.columns(6)
+logits = [
+    slider_cols[i].slider(f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}")
+    for i, v in enumerate([2.0, 1.0, 0.1, -1.0, 0.5])
+]
+temperature = slider_cols[5].slider("temperature T", 0.1, 5.0, 1.0, 0.1, key="activations_temperature")
+probs = softmax(logits, temperature)
+st.altair_chart(make_softmax_chart(probs), width="stretch", height=280)
+st.caption(
+    f"Probabilities: {', '.join(f'{p:.3f}' for p in probs)} — sum {probs.sum():.6f}. Predicted class: "
+    f"{int(np.argmax(probs))}. Adding the same number to every logit changes nothing (softmax is shift-invariant)."
+)
+
+st.header("Why linear layers collapse")
+st.markdown(
+    "The seed says: however many linear layers you stack, the result is one linear layer. Here is a stack of "
+    "Keras Dense layers with no activation, and the single layer computed from it: "
+    "**W = W₁·W₂·…** and **b = (b₁·W₂ + b₂)·W₃ + …**. Both give the same outputs on random inputs."
+)
+depth = st.slider("Number of stacked Dense layers", 2, 6, 3, key="activations_depth")
+widths = [2] + [8] * (depth - 1) + [1]
+weight, bias = collapse(build_stack(widths))
+linear_gap = collapse_gap(widths, None)
+relu_gap = collapse_gap(widths, "relu")
+left, right = st.columns(2)
+left.metric("Max |stacked − collapsed|, no activation", f"{linear_gap:.2e}")
+right.metric("The same with ReLU between the layers", f"{relu_gap:.3f}")
+st.markdown(
+    f"The {depth} layers (2 → {' → '.join(str(w) for w in widths[1:])}) collapse into **one neuron with 2 inputs "
+    f"and 3 parameters**: f(x₁, x₂) = {weight[0, 0]:.3f}·x₁ + {weight[1, 0]:.3f}·x₂ + {bias[0]:.3f}. The "
+    "difference is float64 rounding. With ReLU in between, no single linear layer reproduces the stack."
+)
+
+st.subheader("Seeing it: a problem no straight line can solve")
+data_col, units_col, steps_col = st.columns(3)
+dataset = data_col.selectbox("Data", list(DATASETS), key="activations_dataset")
+hidden_units = units_col.slider("Hidden neurons", 2, 64, 16, key="activations_units")
+steps = steps_col.slider("Training steps (Adam, full batch)", 50, 1000, 400, 50, key="activations_steps")
+
+
+@st.cache_data(show_spinner="Training both networks…", max_entries=32)
+def _boundaries(dataset: str, hidden_units: int, steps: int):
+    # Cached: moving the softmax sliders above must not retrain these.
+    points, labels = DATASETS[dataset](400, 0.1, 0)
+    return (
+        points,
+        labels,
+        train_boundary(points, labels, None, hidden_units, steps),
+        train_boundary(points, labels, "relu", hidden_units, steps),
+    )
+
+
+points, labels, linear, relu = _boundaries(dataset, hidden_units, steps)
+left, right = st.columns(2)
+left.altair_chart(
+    make_boundary_chart(linear, points, labels, f"No activation: accuracy {linear.accuracy:.0%}"),
+    width="stretch",
+    height=420,
+)
+right.altair_chart(
+    make_boundary_chart(relu, points, labels, f"ReLU: accuracy {relu.accuracy:.0%}"), width="stretch", height=420
+)
+st.caption(
+    f"Both networks are 2 → {hidden_units} → 1 (sigmoid), trained the same way. Without an activation the hidden "
+    "layer collapses and the boundary (where the colour changes) can only be a straight line; with ReLU it bends "
+    "around the data."
+)
+show_code(curve_with_derivative, softmax, collapse, collapse_gap, train_boundary)

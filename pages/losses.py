@@ -1,0 +1,78 @@
+"""Loss functions: MSE vs cross-entropy, their gradients, and both computed by keras.losses."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lib.charts import make_loss_curves_chart, make_softmax_chart
+from lib.losses import binary_cross_entropy_curves, compare_losses, loss_curves
+from ui.common import show_code
+
+st.title("Loss functions")
+st.markdown(
+    "Training needs one number that says how far the predictions are from the truth: the **loss** (0 = a perfect "
+    "match). **Mean squared error** suits regression (predicting a number, like a price). **Cross-entropy** "
+    "suits classification: it punishes a confident wrong answer much harder, which gives gradient descent a "
+    "strong push exactly where it is needed."
+)
+
+st.header("Both losses against the probability of the true class")
+p = np.linspace(0.001, 0.999, 400)
+curves = loss_curves(p)
+st.altair_chart(make_loss_curves_chart(p, curves), width="content")
+worst = curves["cross_entropy_grad"][0], curves["mse_grad"][0]
+st.caption(
+    "A 10-class softmax output; the probability not given to the true class is spread evenly over the other nine. "
+    "Left: cross-entropy −log p shoots up as p → 0, while MSE stays below 0.1. Right: the gradient with respect "
+    f"to the true class's logit, by autodiff. At p = 0.001 (confidently wrong) cross-entropy pushes with "
+    f"{worst[0]:.3f} (its formula is p − 1), MSE with only {worst[1]:.4f}: MSE barely notices the worst mistakes."
+)
+
+st.header("Try it: one prediction, both losses")
+digit_col, *logit_cols = st.columns(6)
+true_digit = digit_col.selectbox("True digit", list(range(10)), index=3, key="losses_true_digit")
+st.caption("Set the model's logits (scores) for a few digits; the others stay at 0.")
+logits = np.zeros(10)
+for col, digit, default in zip(logit_cols, (3, 5, 8, 0, 9), (2.0, 1.5, 0.5, 0.0, 0.0), strict=True):
+    logits[digit] = col.slider(f"logit of {digit}", -5.0, 8.0, default, 0.1, key=f"losses_logit{digit}")
+result = compare_losses(true_digit, logits)
+st.altair_chart(make_softmax_chart(result["probabilities"]), width="stretch", height=280)
+p_true = result["probabilities"][true_digit]
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "loss": "cross-entropy",
+                "formula": f"−log p[{true_digit}] = −log {p_true:.4f}",
+                "keras.losses": result["cross_entropy_keras"],
+                "formula in NumPy": result["cross_entropy_formula"],
+            },
+            {
+                "loss": "MSE (one-hot)",
+                "formula": "mean over the 10 classes of (onehot − p)²",
+                "keras.losses": result["mse_keras"],
+                "formula in NumPy": result["mse_formula"],
+            },
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+verdict = "right" if result["predicted"] == true_digit else "wrong"
+st.markdown(
+    f"The model predicts **{result['predicted']}** ({verdict}); it gives the true digit {true_digit} a probability "
+    f"of {p_true:.3f}."
+)
+
+st.header("Binary cross-entropy, for a sigmoid output")
+st.markdown(
+    "A binary classifier outputs one probability p (sigmoid). Its cross-entropy is −log p when the label is 1 and "
+    "−log(1 − p) when it is 0: each curve explodes where the model is confidently wrong."
+)
+bce = binary_cross_entropy_curves(p)
+st.line_chart(
+    pd.DataFrame({"p": p, "label 1: −log p": bce["label_1"], "label 0: −log(1 − p)": bce["label_0"]}).set_index("p"),
+    x_label="predicted probability p",
+    y_label="binary cross-entropy",
+)
+show_code(loss_curves, compare_losses, binary_cross_entropy_curves)

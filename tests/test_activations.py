@@ -1,0 +1,76 @@
+"""Activation lesson math against closed forms and NumPy."""
+
+import math
+
+import numpy as np
+import pytest
+
+from lib.activations import ACTIVATIONS, build_stack, collapse, collapse_gap, curve_with_derivative, softmax
+from lib.boundary import make_circles, train_boundary
+from lib.charts import make_activation_chart, make_boundary_chart, make_softmax_chart
+
+X = np.linspace(-6, 6, 241)
+X_OFF_ZERO = X[np.abs(X) > 1e-9]
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+@pytest.mark.parametrize(
+    "name,closed_form",
+    [
+        ("sigmoid", lambda x: sigmoid(x) * (1 - sigmoid(x))),
+        ("tanh", lambda x: 1 - np.tanh(x) ** 2),
+        ("relu", lambda x: (x > 0).astype(float)),
+        ("leaky_relu", lambda x: np.where(x > 0, 1.0, 0.1)),
+        ("step", lambda x: np.zeros_like(x)),
+        (
+            "gelu",
+            lambda x: 0.5 * (1 + np.vectorize(math.erf)(x / np.sqrt(2))) + x * np.exp(-(x**2) / 2) / np.sqrt(2 * np.pi),
+        ),
+    ],
+)
+def test_autodiff_derivatives_match_closed_forms(name, closed_form):
+    _, derivative = curve_with_derivative(name, X_OFF_ZERO)
+    np.testing.assert_allclose(derivative, closed_form(X_OFF_ZERO), atol=1e-6)
+
+
+def test_curves_are_the_functions_themselves():
+    np.testing.assert_allclose(curve_with_derivative("sigmoid", X)[0], sigmoid(X), atol=1e-12)
+    np.testing.assert_array_equal(curve_with_derivative("step", X)[0], (X > 0).astype(float))
+    assert set(ACTIVATIONS) >= {"step", "relu", "sigmoid", "tanh"}
+
+
+def test_softmax_sums_to_one_is_shift_invariant_and_sharpens_with_low_temperature():
+    logits = np.array([2.0, 1.0, 0.1, -1.0, 0.5])
+    probs = softmax(logits)
+    assert probs.sum() == pytest.approx(1.0, abs=1e-12) and (probs > 0).all()
+    np.testing.assert_allclose(probs, np.exp(logits) / np.exp(logits).sum(), rtol=1e-12)
+    np.testing.assert_allclose(softmax(logits + 100.0), probs, rtol=1e-12)
+    assert softmax(logits, 0.2).max() > probs.max() > softmax(logits, 5.0).max()
+    with pytest.raises(ValueError):
+        softmax(logits, 0)
+
+
+@pytest.mark.parametrize("widths", [[2, 8, 1], [2, 8, 8, 8, 1], [3, 5, 4, 2]])
+def test_linear_stack_collapses_to_one_layer_and_relu_breaks_it(widths):
+    weight, bias = collapse(build_stack(widths))
+    assert weight.shape == (widths[0], widths[-1]) and bias.shape == (widths[-1],)
+    assert collapse_gap(widths, None) < 1e-5
+    assert collapse_gap(widths, "relu") > 1e-2
+
+
+def test_without_activation_the_circles_cannot_be_separated():
+    points, labels = make_circles()
+    linear = train_boundary(points, labels, None)
+    relu = train_boundary(points, labels, "relu")
+    assert linear.accuracy < 0.65  # near chance: a straight line cannot split two rings
+    assert relu.accuracy > 0.9
+    assert make_boundary_chart(relu, points, labels, "t").to_dict()
+
+
+def test_charts_build():
+    y, dy = curve_with_derivative("relu", X)
+    assert make_activation_chart(X, y, dy, "relu").to_dict()["title"] == "relu"
+    assert make_softmax_chart(softmax([1.0, 2.0])).to_dict()
