@@ -149,7 +149,7 @@ def make_runs_overlay_chart(runs: list[tuple[str, object, int]], metric: str = "
 
 # --- lesson charts ------------------------------------------------------------------------------
 def make_activation_chart(x, y, dy, title: str) -> alt.Chart:
-    """An activation f(x) and its derivative f'(x) on one set of axes."""
+    """An activation f(x) (solid blue) and its derivative f'(x) (dashed orange) on one set of axes."""
     data = pd.concat(
         [
             pd.DataFrame({"x": x, "value": y, "curve": "f(x)"}),
@@ -162,12 +162,11 @@ def make_activation_chart(x, y, dy, title: str) -> alt.Chart:
         .encode(
             x="x:Q",
             y=alt.Y("value:Q", title=None),
-            color=alt.Color(
-                "curve:N", scale=alt.Scale(range=["#3f51b5", "#e65100"]), legend=alt.Legend(orient="bottom", title=None)
-            ),
+            color=alt.Color("curve:N", scale=alt.Scale(range=["#3f51b5", "#e65100"]), legend=None),
             strokeDash=alt.StrokeDash("curve:N", legend=None),
+            tooltip=["curve", alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("value:Q", format=".4f")],
         )
-        .properties(title=title, height=220)
+        .properties(title=alt.Title(title, subtitle="f(x) solid blue · f′(x) by autodiff dashed orange"))
     )
 
 

@@ -103,7 +103,8 @@ right.altair_chart(
 )
 st.caption(
     f"Both networks are 2 → {hidden_units} → 1 (sigmoid), trained the same way. Without an activation the hidden "
-    "layer collapses and the boundary (where the colour changes) can only be a straight line; with ReLU it bends "
-    "around the data."
+    "layer collapses into one linear function, so its boundary (where the colour changes) could only be a straight "
+    "line; no line separates two rings, so it ends up unsure everywhere (pale, near 50%). With ReLU the boundary "
+    "bends around the data."
 )
 show_code(curve_with_derivative, softmax, collapse, collapse_gap, train_boundary)

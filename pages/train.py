@@ -226,10 +226,10 @@ if job is not None and not job.active:
         if len(result.wrong_indices):
             st.subheader("Digits it got wrong, most confident mistakes first")
             captions = [
-                f"true {mnist.y_test[i]} → " + ", ".join(f"{int(c)}: {p:.0%}" for c, p in top)
+                f"true {mnist.y_test[i]} → {int(top[0][0])} ({top[0][1]:.0%}); then {int(top[1][0])} ({top[1][1]:.0%})"
                 for i, top in zip(result.wrong_indices, result.wrong_top, strict=True)
             ]
-            st.image([mnist.x_test[i] for i in result.wrong_indices], caption=captions, width=90)
+            st.image([mnist.x_test[i] for i in result.wrong_indices], caption=captions, width=112)
         changes = last.get("weight_change") if last else None
         if changes:
             st.subheader("How far training moved each layer's weights")

@@ -72,5 +72,5 @@ def test_without_activation_the_circles_cannot_be_separated():
 
 def test_charts_build():
     y, dy = curve_with_derivative("relu", X)
-    assert make_activation_chart(X, y, dy, "relu").to_dict()["title"] == "relu"
+    assert make_activation_chart(X, y, dy, "relu").to_dict()["title"]["text"] == "relu"
     assert make_softmax_chart(softmax([1.0, 2.0])).to_dict()

@@ -109,3 +109,24 @@ def test_descent_page_controls_change_the_charts():
     at.slider(key="descent_noise").set_value(1.0).run()
     assert changed_charts(before, chart_specs(at)) == 1
     assert not at.exception
+
+
+def test_missing_data_gives_a_friendly_message_not_a_traceback(tmp_path, monkeypatch):
+    import keras
+
+    from lib import data
+    from ui.common import _shared_mnist
+
+    def offline():
+        raise OSError("no internet here")
+
+    monkeypatch.setattr(data, "MNIST_PATH", tmp_path / "absent.npz")
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    _shared_mnist.clear()
+    try:
+        for path in ("pages/train.py", "pages/home.py"):
+            at = open_page(path)
+            assert not at.exception
+            assert any("MNIST is not available" in e.value and "git checkout" in e.value for e in at.error)
+    finally:
+        _shared_mnist.clear()
