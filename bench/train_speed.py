@@ -1,6 +1,6 @@
-"""Time the seed's `model.fit` against the lab's trainer, side by side in one process.
+"""Time the notebook's `model.fit` against the lab's trainer, side by side in one process.
 
-    python bench/train_speed.py            # the seed's experiment: 60,000 images, 5 epochs
+    python bench/train_speed.py            # the notebook's experiment: 60,000 images, 5 epochs
     python bench/train_speed.py --quick    # 6,000 images, 1 epoch (a smoke run for CI)
 
 Both train the same network (784-64-10, relu/softmax) with Adam(0.001), sparse categorical
@@ -30,7 +30,7 @@ from lib.training import REFRESH_SECONDS, TrainConfig, TrainingJob, evaluate_on_
 
 
 def seed_fit(x_train, y_train, x_test, y_test, epochs: int) -> tuple[float, float]:
-    """The seed's cell, verbatim in spirit: compile with 'adam', fit with the defaults."""
+    """The notebook's cell, verbatim in spirit: compile with 'adam', fit with the defaults."""
     keras.utils.set_random_seed(0)
     neural_net = build_mlp()
     neural_net.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])

@@ -41,7 +41,7 @@ def network_dot(rows, hidden_activation: str, output_activation: str) -> str:
     activations = {"hidden": hidden_activation, "output": output_activation}
     lines = [
         "digraph network {",
-        "  rankdir=LR; bgcolor=transparent;",
+        "  rankdir=TB; bgcolor=transparent; ranksep=0.3;",
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=12];',
         '  image [label="image\\n28×28 pixels", fillcolor="#eceff1"];',
     ]

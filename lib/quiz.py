@@ -1,4 +1,4 @@
-"""The seed's five questions about its network, answered with numbers read off the live model."""
+"""The notebook's five questions about its network, answered with numbers read off the live model."""
 
 from __future__ import annotations
 

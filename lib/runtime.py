@@ -29,6 +29,7 @@ def compute_device() -> str:
     return "CPU"
 
 
-def device_of(tensor) -> str:
-    """'GPU' or 'CPU', read from the device string of a tensor or variable."""
-    return "GPU" if "GPU" in str(getattr(tensor, "device", "")).upper() else "CPU"
+def device_of(variable) -> str:
+    """'GPU' or 'CPU': where TensorFlow placed a tensor or a Keras variable (read from its device string)."""
+    tensor = getattr(variable, "value", variable)  # a Keras 3 variable wraps the tf.Variable in .value
+    return "GPU" if ":GPU:" in str(getattr(tensor, "device", "")).upper() else "CPU"

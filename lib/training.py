@@ -8,6 +8,7 @@ chunks.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import threading
@@ -224,8 +225,11 @@ class Trainer:
         loss, accuracy = self._evaluate(self.x_val, self.y_val)
         return float(loss), float(accuracy)
 
-    def fit(self, on_chunk=None, should_stop=lambda: False) -> str:
-        """Train all epochs. Returns 'finished', 'stopped' or 'diverged'. on_chunk(epoch, step, losses, accs)."""
+    def fit(self, on_batches=None, on_epoch_end=None, should_stop=lambda: False) -> str:
+        """Train all epochs; returns 'finished', 'stopped' or 'diverged'.
+
+        on_batches(epoch, step, losses, accuracies) after each compiled chunk; on_epoch_end(epoch) after each epoch.
+        """
         chunk = 50
         for epoch in range(self.config.epochs):
             order, step = self.new_epoch_order(), 0
@@ -237,15 +241,15 @@ class Trainer:
                 losses, accuracies = self.train_chunk(order, step, size)
                 elapsed = time.perf_counter() - started
                 step += len(losses)
-                if on_chunk:
-                    on_chunk(epoch, step, losses, accuracies)
+                if on_batches:
+                    on_batches(epoch, step, losses, accuracies)
                 if self.diverged(losses):
                     return "diverged"
                 # Aim each compiled call at CHUNK_SECONDS: long enough to be fast, short enough to stay live.
                 if not (epoch == 0 and step == size):  # the first call also traces: don't size chunks by it
                     chunk = int(min(2000, max(5, size * CHUNK_SECONDS / max(elapsed, 1e-4))))
-            if on_chunk:
-                on_chunk(epoch, step, None, None)  # epoch boundary
+            if on_epoch_end:
+                on_epoch_end(epoch)
         return "finished"
 
 
@@ -297,7 +301,7 @@ class JobQueue:
 
 
 JOB_QUEUE = JobQueue()
-_job_ids = iter(range(1, 1 << 62))
+_job_ids = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -330,8 +334,6 @@ class TrainingJob:
         self._steps_per_epoch = 1
         self._started = self._trained = None
         self._history = History()
-        self._epoch_losses: list[float] = []
-        self._epoch_accs: list[float] = []
         self.result: TestResult | None = None
         self.trainer: Trainer | None = None
         self._thread = threading.Thread(target=self._run, name=f"training-job-{self.id}", daemon=True)
@@ -350,31 +352,30 @@ class TrainingJob:
     def active(self) -> bool:
         return self._state in ("queued", "running")
 
-    def _on_chunk(self, epoch, step, losses, accuracies):
-        if losses is None:  # end of an epoch: validate and add the epoch's points
-            val_loss, val_acc = self.trainer.validate()
-            with self._lock:
-                self._history.epochs.append(
-                    {
-                        "epoch": epoch + 1,
-                        "loss": float(np.mean(self._epoch_losses)),
-                        "accuracy": float(np.mean(self._epoch_accs)),
-                        "val_loss": val_loss,
-                        "val_accuracy": val_acc,
-                        "seconds": time.perf_counter() - self._started,
-                        "weight_change": self.trainer.weight_change(),
-                    }
-                )
-                self._epoch_losses, self._epoch_accs = [], []
-            return
+    def _on_batches(self, epoch, step, losses, accuracies):
         finite = np.isfinite(losses)
         keep = len(losses) if finite.all() else int(np.argmin(finite))  # drop the first non-finite and after
         with self._lock:
             self._epoch, self._step = epoch, step
             self._history.batch_loss.extend(losses[:keep].tolist())
             self._history.batch_accuracy.extend(accuracies[:keep].tolist())
-            self._epoch_losses.extend(losses[:keep].tolist())
-            self._epoch_accs.extend(accuracies[:keep].tolist())
+
+    def _on_epoch_end(self, epoch):
+        val_loss, val_acc = self.trainer.validate()
+        weight_change = self.trainer.weight_change()
+        with self._lock:
+            first = epoch * self._steps_per_epoch  # this epoch's batches in the history
+            self._history.epochs.append(
+                {
+                    "epoch": epoch + 1,
+                    "loss": float(np.mean(self._history.batch_loss[first:])),
+                    "accuracy": float(np.mean(self._history.batch_accuracy[first:])),
+                    "val_loss": val_loss,
+                    "val_accuracy": val_acc,
+                    "seconds": time.perf_counter() - self._started,
+                    "weight_change": weight_change,
+                }
+            )
 
     def _run(self) -> None:
         if not self._queue.acquire(self.id, self._stop.is_set):
@@ -389,7 +390,7 @@ class TrainingJob:
                 self._state, self._device = "running", self.trainer.device
                 self._steps_per_epoch = self.trainer.steps_per_epoch
                 self._started = time.perf_counter()
-            outcome = self.trainer.fit(self._on_chunk, self._stop.is_set)
+            outcome = self.trainer.fit(self._on_batches, self._on_epoch_end, self._stop.is_set)
             with self._lock:
                 self._trained = time.perf_counter()  # training time excludes the test evaluation below
             if outcome != "diverged" and self._history.batch_loss:

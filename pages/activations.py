@@ -54,7 +54,7 @@ st.caption(
 
 st.header("Why linear layers collapse")
 st.markdown(
-    "The seed says: however many linear layers you stack, the result is one linear layer. Here is a stack of "
+    "The notebook says: however many linear layers you stack, the result is one linear layer. Here is a stack of "
     "Keras Dense layers with no activation, and the single layer computed from it: "
     "**W = W₁·W₂·…** and **b = (b₁·W₂ + b₂)·W₃ + …**. Both give the same outputs on random inputs."
 )

@@ -1,4 +1,4 @@
-"""Backprop on one neuron: the seed's experiment, its computation graph, and the chain rule in numbers."""
+"""Backprop on one neuron: the notebook's experiment, its computation graph, and the chain rule in numbers."""
 
 import altair as alt
 import pandas as pd
@@ -15,10 +15,10 @@ LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 st.title("Backpropagation on one neuron")
 st.markdown(
     """
-The seed's "You try it": one neuron with two inputs and no activation, **f(x₁, x₂) = w₁·x₁ + w₂·x₂ + b**,
+The notebook's "You try it": one neuron with two inputs and no activation, **f(x₁, x₂) = w₁·x₁ + w₂·x₂ + b**,
 learns the function **y = 2·x₁ + x₂ + 1** from 1,000 random points, with the MSE loss
 **L = mean((f − y)²)** and Adam at learning rate 0.001. One "epoch" is one step on all 1,000 points, as in
-the seed's `train()`. The seed does this in PyTorch; here it is a Keras `Dense(1)` layer and TensorFlow's
+the notebook's `train()`. The notebook does this in PyTorch; here it is a Keras `Dense(1)` layer and TensorFlow's
 `GradientTape`, and every gradient is shown as a number and checked three ways.
 """
 )
@@ -53,10 +53,10 @@ if "backprop_exp" not in st.session_state:
     _reset()
 experiment: NeuronExperiment = st.session_state["backprop_exp"]
 
-st.header("1. Train it, as in the seed")
+st.header("1. Train it, as in the notebook")
 train_col, epochs_col, step_col, reset_col = st.columns([1.2, 1, 1, 1], vertical_alignment="bottom")
 epochs = epochs_col.number_input(
-    "Epochs", 1, 20_000, 1, key="backprop_epochs", help="The seed trains 1 epoch first, then 100 at a time."
+    "Epochs", 1, 20_000, 1, key="backprop_epochs", help="The notebook trains 1 epoch first, then 100 at a time."
 )
 if train_col.button(
     f"Train {epochs:,} more epoch{'s' if epochs > 1 else ''}",

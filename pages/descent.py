@@ -118,7 +118,7 @@ st.caption(
     "Darker is lower loss. SGD follows the gradient straight downhill, zig-zagging across a narrow valley. "
     "Momentum averages successive steps, so it builds up speed along the valley and smooths out noise. RMSprop "
     "and Adam divide each step by a running size of the gradient, so both parameters move at a similar pace. "
-    "Turn up the noise to see the bouncing of stochastic gradient descent that the seed describes."
+    "Turn up the noise to see the bouncing of stochastic gradient descent that the notebook describes."
 )
 
 st.header("Local minima and saddle points")

@@ -48,12 +48,10 @@ else:
     if st.button("Show other digits", icon=":material/shuffle:", key="home_shuffle"):
         st.session_state["home_sample_seed"] = st.session_state.get("home_sample_seed", 0) + 1
     rng = np.random.default_rng(st.session_state.get("home_sample_seed", 0))
-    picks = rng.choice(len(mnist.y_train), size=30, replace=False)
-    st.image(
-        [mnist.x_train[i] for i in picks],
-        caption=[f"label {mnist.y_train[i]}" for i in picks],
-        width=64,
-    )
+    picks = rng.choice(len(mnist.y_train), size=30, replace=False).reshape(3, 10)
+    for row in picks:  # a fixed 3 × 10 grid, whatever the screen width
+        for column, index in zip(st.columns(10), row, strict=True):
+            column.image(mnist.x_train[index], caption=f"label {mnist.y_train[index]}", width="stretch")
     st.caption(
         f"MNIST by Yann LeCun, Corinna Cortes and Christopher J. C. Burges (CC BY-SA 3.0). Loaded from: {mnist.source}."
     )

@@ -22,14 +22,14 @@ one neuron's weights), which a GPU computes in a single operation.
 )
 st.graphviz_chart(neuron_dot(num_inputs=784, activation="activation (e.g. ReLU)"))
 
-st.header("The seed's network, built live")
+st.header("The notebook's network, built live")
 hidden_units = st.slider(
     "Hidden-layer width (neurons)",
     1,
     512,
     64,
     key="network_width",
-    help="The seed uses 64. Every count below is read off a Keras model built with this width.",
+    help="The notebook uses 64. Every count below is read off a Keras model built with this width.",
 )
 model = build_mlp(hidden_units=hidden_units)
 rows = param_rows(model)

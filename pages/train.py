@@ -22,7 +22,7 @@ from ui.common import require_mnist, show_code
 
 LEARNING_RATES = [m * 10.0**e for e in range(-5, 2) for m in (1, 2, 5)] + [100.0]
 ACTIVATION_NOTES = {
-    "relu": "ReLU — max(0, x), the seed's choice",
+    "relu": "ReLU — max(0, x), the notebook's choice",
     "sigmoid": "sigmoid — squashes to (0, 1)",
     "tanh": "tanh — squashes to (−1, 1)",
     "elu": "ELU — smooth ReLU",
@@ -32,10 +32,11 @@ ACTIVATION_NOTES = {
 
 st.title("Train MNIST")
 st.markdown(
-    "The seed trains its network with `model.fit(train_images, train_labels, epochs=5)` and reports about "
+    "The notebook trains its network with `model.fit(train_images, train_labels, epochs=5)` and reports about "
     "98% training and 97% test accuracy. Here you change one choice at a time and **see** what it does to "
-    "learning. The defaults are the seed's exact setup (ReLU, softmax, sparse cross-entropy, Adam at 0.001, "
-    "batch 32, 5 epochs, all 60,000 images)."
+    "learning. The defaults are the notebook's exact setup (ReLU, softmax, sparse cross-entropy, Adam at 0.001, "
+    "batch 32, 5 epochs, all 60,000 training images); only 5% of those are held out by default to draw a "
+    "validation curve: set that to 0 for the notebook's run exactly."
 )
 mnist = require_mnist()
 
@@ -115,17 +116,17 @@ with right:
     seed = st.number_input("Random seed", 0, 2**31 - 1, 0, key="train_seed", disabled=busy)
 
 config = TrainConfig(
-    hidden_activation,
-    hidden_units,
-    output_activation,
-    loss,
-    optimizer,
-    learning_rate,
-    batch_size,
-    epochs,
-    data_percent / 100,
-    validation_percent / 100,
-    int(seed),
+    hidden_activation=hidden_activation,
+    hidden_units=hidden_units,
+    output_activation=output_activation,
+    loss=loss,
+    optimizer=optimizer,
+    learning_rate=learning_rate,
+    batch_size=batch_size,
+    epochs=epochs,
+    data_fraction=data_percent / 100,
+    validation_fraction=validation_percent / 100,
+    seed=int(seed),
 )
 try:
     config.validated()
@@ -275,7 +276,7 @@ if runs:
         st.rerun()
 
 st.header("The Keras code for these settings")
-st.markdown("Copy it into a notebook to reproduce this run with the plain `model.fit` of the seed:")
+st.markdown("Copy it into a notebook to reproduce this run with the plain `model.fit` of the original notebook:")
 if config is not None:
     st.code(keras_code(config), language="python")
 show_code(Trainer._chunk, TrainingJob._run)

@@ -61,3 +61,16 @@ def test_single_neuron_has_three_parameters():
 def test_network_picture_carries_the_live_counts():
     dot = network_dot(param_rows(build_mlp(hidden_units=10)), "ReLU", "softmax")
     assert "7,850 parameters" in dot and "110 parameters" in dot
+
+
+def test_device_of_reads_where_tensorflow_placed_a_variable():
+    from lib.runtime import device_of, tf
+
+    model = build_mlp(hidden_units=4)
+    expected = "GPU" if tf.config.list_physical_devices("GPU") else "CPU"
+    assert device_of(model.trainable_variables[0]) == expected
+
+    class Fake:
+        device = "/job:localhost/replica:0/task:0/device:GPU:0"
+
+    assert device_of(Fake()) == "GPU"

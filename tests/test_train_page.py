@@ -45,3 +45,25 @@ def test_optimizer_change_resets_the_learning_rate_and_sgd_at_10_diverges():
     assert not at.exception
     assert any("training diverged" in e.value and "too high for SGD" in e.value for e in at.error)
     assert at.get("vega_lite_chart"), "the partial curves are not shown"
+
+
+def test_page_switch_and_other_widgets_neither_stop_nor_restart_a_run_and_stop_keeps_the_model():
+    at = open_page("pages/train.py")
+    at.slider(key="train_epochs").set_value(20).run()
+    at.button(key="train_start").click().run()
+    job = at.session_state["train_job"]
+    # Elsewhere in the course: another page, another widget, then back.
+    at.switch_page("pages/network.py").run()
+    at.slider(key="network_width").set_value(80).run()
+    at.switch_page("pages/train.py").run()
+    assert at.session_state["train_job"] is job and job.active  # the same run, still going
+    deadline = time.time() + 60
+    while len(job.snapshot().history.batch_loss) < 100:
+        assert time.time() < deadline
+        time.sleep(0.1)
+    at.button(key="train_stop").click().run()
+    run_until_idle(at)
+    assert job.snapshot().state == "stopped"
+    assert any("Run 1: Stopped" in s.value for s in at.success)
+    metrics = {m.label: m.value for m in at.metric}
+    assert float(metrics["Test accuracy"].rstrip("%")) > 50  # what was learned so far is kept and scored

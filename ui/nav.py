@@ -61,7 +61,7 @@ SECTIONS: dict[str, list[PageSpec]] = {
             "Backprop: one neuron",
             ":material/account_tree:",
             "backprop",
-            "The seed's one-neuron experiment: its computation graph and the chain rule, checked three ways.",
+            "The notebook's one-neuron experiment: its computation graph and the chain rule, checked three ways.",
         ),
     ],
 }
