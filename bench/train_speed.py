@@ -6,7 +6,9 @@
 Both train the same network (784-64-10, relu/softmax) with Adam(0.001), sparse categorical
 cross-entropy, batch 32 and a fresh shuffle every epoch. A third run repeats the lab's training while
 another thread polls its progress and rebuilds the live chart every REFRESH_SECONDS, as the page does, to
-measure what the live view costs. The last line printed is one JSON object.
+measure what the live view costs. Seed and lab runs are interleaved (--repeats, default 2) and the best
+time of each is compared, as timeit does: this machine's noise only ever adds time. The last line printed
+is one JSON object.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def lab_fit(mnist, config: TrainConfig, poll: bool) -> tuple[float, float, int]:
         while not done.wait(max(0.0, next_redraw - time.perf_counter())):
             next_redraw += REFRESH_SECONDS
             snapshot = job.snapshot()
-            make_training_chart(snapshot.history, snapshot.steps_per_epoch).to_dict()
+            json.dumps(make_training_chart(snapshot.history, snapshot.steps_per_epoch))  # what the page sends
             redraws += 1
 
     thread = threading.Thread(target=poller, daemon=True)
@@ -68,6 +70,7 @@ def lab_fit(mnist, config: TrainConfig, poll: bool) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="6,000 images and 1 epoch")
+    parser.add_argument("--repeats", type=int, default=2, help="interleaved runs of each; the best is reported")
     args = parser.parse_args()
     mnist = load_mnist()
     fraction, epochs = (0.1, 1) if args.quick else (1.0, 5)
@@ -76,10 +79,15 @@ def main() -> None:
     config = TrainConfig(epochs=epochs, data_fraction=fraction, validation_fraction=0.0)
 
     lab_fit(mnist, TrainConfig(epochs=1, data_fraction=0.01), poll=False)  # warm up TensorFlow once
-    seed_s, seed_acc = seed_fit(x_train, y_train, mnist.x_test, mnist.y_test, epochs)
-    print(f"seed model.fit:          {seed_s:6.2f} s   test accuracy {seed_acc:.4f}")
-    lab_s, lab_acc, _ = lab_fit(mnist, config, poll=False)
-    print(f"lab trainer:             {lab_s:6.2f} s   test accuracy {lab_acc:.4f}")
+    # Interleave the two so that a noisy moment on the machine hits both; keep each one's best time.
+    seed_runs, lab_runs = [], []
+    for _ in range(max(1, args.repeats)):
+        seed_runs.append(seed_fit(x_train, y_train, mnist.x_test, mnist.y_test, epochs))
+        print(f"seed model.fit:          {seed_runs[-1][0]:6.2f} s   test accuracy {seed_runs[-1][1]:.4f}")
+        lab_runs.append(lab_fit(mnist, config, poll=False)[:2])
+        print(f"lab trainer:             {lab_runs[-1][0]:6.2f} s   test accuracy {lab_runs[-1][1]:.4f}")
+    seed_s, seed_acc = min(seed_runs)
+    lab_s, lab_acc = min(lab_runs)
     live_s, live_acc, redraws = lab_fit(mnist, config, poll=True)
     print(f"lab trainer, live chart: {live_s:6.2f} s   test accuracy {live_acc:.4f}   ({redraws} redraws)")
     print(
@@ -95,6 +103,8 @@ def main() -> None:
                 "lab_live_chart_s": round(live_s, 3),
                 "live_chart_overhead": round(live_s / lab_s - 1, 3),
                 "live_redraws_per_s": round(redraws / live_s, 2),
+                "seed_fit_runs_s": [round(run[0], 3) for run in seed_runs],
+                "lab_runs_s": [round(run[0], 3) for run in lab_runs],
             }
         )
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -72,27 +74,41 @@ def training_frame(history, steps_per_epoch: int, max_points: int = 400) -> pd.D
     return pd.concat(frames, ignore_index=True)
 
 
-def _panel(data: pd.DataFrame, metric: str, title: str, log: bool) -> alt.LayerChart:
-    subset = data[data["metric"] == metric]
-    if log:
-        subset = subset[subset["value"] > 0]
+def _panel(metric: str, title: str, log: bool) -> alt.LayerChart:
+    # Reads the named dataset "training"; each panel keeps its own metric (and, on a log axis, values > 0).
+    keep = f"datum.metric == '{metric}'" + (" && datum.value > 0" if log else "")
     y = alt.Y("value:Q", title=title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
     color = alt.Color("series:N", scale=SERIES_COLORS, title=None, legend=alt.Legend(orient="bottom"))
-    base = alt.Chart(subset).encode(
-        x=alt.X("epoch:Q", title="epoch"),
-        y=y,
-        color=color,
-        tooltip=["series", alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip("value:Q", format=".4f")],
+    base = (
+        alt.Chart(alt.NamedData("training"))
+        .transform_filter(keep)
+        .encode(
+            x=alt.X("epoch:Q", title="epoch"),
+            y=y,
+            color=color,
+            tooltip=["series:N", alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip("value:Q", format=".4f")],
+        )
     )
     line = base.transform_filter(alt.datum.series == "training (smoothed)").mark_line()
     points = base.transform_filter(alt.datum.series != "training (smoothed)").mark_line(point=True, strokeDash=[4, 2])
     return alt.layer(line, points).properties(title=title, width=340, height=240)
 
 
-def make_training_chart(history, steps_per_epoch: int = 1) -> alt.HConcatChart:
-    """Loss (log scale) and accuracy as training runs: smoothed per-batch curve, per-epoch points."""
+@functools.cache
+def _training_template() -> dict:
+    """The live chart's Vega-Lite spec, built with Altair once; each redraw only swaps in new data."""
+    chart = alt.hconcat(_panel("loss", "loss (log scale)", log=True), _panel("accuracy", "accuracy", log=False))
+    return chart.to_dict()
+
+
+def make_training_chart(history, steps_per_epoch: int = 1) -> dict:
+    """Loss (log scale) and accuracy as training runs: smoothed per-batch curve, per-epoch points.
+
+    Returns a Vega-Lite spec (for st.vega_lite_chart) rather than an alt.Chart: it is redrawn several times
+    a second while training runs, and re-validating an Altair chart each time would slow training down.
+    """
     data = training_frame(history, max(1, steps_per_epoch))
-    return alt.hconcat(_panel(data, "loss", "loss (log scale)", log=True), _panel(data, "accuracy", "accuracy", False))
+    return {**_training_template(), "datasets": {"training": data.to_dict("records")}}
 
 
 def make_confusion_chart(confusion: np.ndarray) -> alt.LayerChart:

@@ -16,7 +16,7 @@ st.markdown(
     "what gradient descent follows, so its shape decides how well a network can learn."
 )
 
-x_range = st.slider("x range", 1.0, 10.0, 5.0, 0.5, key="activations_range")
+x_range = st.slider("x range", 1.0, 10.0, 5.0, 0.5, key="activations_range", persist_state="session")
 x = np.linspace(-x_range, x_range, 401)
 columns = st.columns(3)
 for i, (name, (_, note)) in enumerate(ACTIVATIONS.items()):
@@ -41,10 +41,12 @@ st.markdown(
 )
 slider_cols = st.columns(6)
 logits = [
-    slider_cols[i].slider(f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}")
+    slider_cols[i].slider(f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}", persist_state="session")
     for i, v in enumerate([2.0, 1.0, 0.1, -1.0, 0.5])
 ]
-temperature = slider_cols[5].slider("temperature T", 0.1, 5.0, 1.0, 0.1, key="activations_temperature")
+temperature = slider_cols[5].slider(
+    "temperature T", 0.1, 5.0, 1.0, 0.1, key="activations_temperature", persist_state="session"
+)
 probs = softmax(logits, temperature)
 st.altair_chart(make_softmax_chart(probs), width="stretch", height=280)
 st.caption(
@@ -58,7 +60,7 @@ st.markdown(
     "Keras Dense layers with no activation, and the single layer computed from it: "
     "**W = W₁·W₂·…** and **b = (b₁·W₂ + b₂)·W₃ + …**. Both give the same outputs on random inputs."
 )
-depth = st.slider("Number of stacked Dense layers", 2, 6, 3, key="activations_depth")
+depth = st.slider("Number of stacked Dense layers", 2, 6, 3, key="activations_depth", persist_state="session")
 widths = [2] + [8] * (depth - 1) + [1]
 weight, bias = collapse(build_stack(widths))
 linear_gap = collapse_gap(widths, None)
@@ -74,9 +76,11 @@ st.markdown(
 
 st.subheader("Seeing it: a problem no straight line can solve")
 data_col, units_col, steps_col = st.columns(3)
-dataset = data_col.selectbox("Data", list(DATASETS), key="activations_dataset")
-hidden_units = units_col.slider("Hidden neurons", 2, 64, 16, key="activations_units")
-steps = steps_col.slider("Training steps (Adam, full batch)", 50, 1000, 400, 50, key="activations_steps")
+dataset = data_col.selectbox("Data", list(DATASETS), key="activations_dataset", persist_state="session")
+hidden_units = units_col.slider("Hidden neurons", 2, 64, 16, key="activations_units", persist_state="session")
+steps = steps_col.slider(
+    "Training steps (Adam, full batch)", 50, 1000, 400, 50, key="activations_steps", persist_state="session"
+)
 
 
 @st.cache_data(show_spinner="Training both networks…", max_entries=32)

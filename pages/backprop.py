@@ -38,6 +38,7 @@ left.selectbox(
     index=list(OPTIMIZERS).index("adam"),
     format_func=lambda k: OPTIMIZERS[k][0],
     key="backprop_optimizer",
+    persist_state="session",
     on_change=_reset,
 )
 middle.select_slider(
@@ -45,10 +46,19 @@ middle.select_slider(
     LEARNING_RATES,
     value=0.001,
     key="backprop_lr",
+    persist_state="session",
     on_change=_reset,
     help="Changing the optimizer, learning rate or seed starts a fresh neuron.",
 )
-right.number_input("Random seed (data and initial weights)", 0, 10_000, 0, key="backprop_seed", on_change=_reset)
+right.number_input(
+    "Random seed (data and initial weights)",
+    0,
+    10_000,
+    0,
+    key="backprop_seed",
+    persist_state="session",
+    on_change=_reset,
+)
 if "backprop_exp" not in st.session_state:
     _reset()
 experiment: NeuronExperiment = st.session_state["backprop_exp"]
@@ -56,20 +66,26 @@ experiment: NeuronExperiment = st.session_state["backprop_exp"]
 st.header("1. Train it, as in the notebook")
 train_col, epochs_col, step_col, reset_col = st.columns([1.2, 1, 1, 1], vertical_alignment="bottom")
 epochs = epochs_col.number_input(
-    "Epochs", 1, 20_000, 1, key="backprop_epochs", help="The notebook trains 1 epoch first, then 100 at a time."
+    "Epochs",
+    1,
+    20_000,
+    1,
+    key="backprop_epochs",
+    persist_state="session",
+    help="The notebook trains 1 epoch first, then 100 at a time.",
 )
 if train_col.button(
     f"Train {epochs:,} more epoch{'s' if epochs > 1 else ''}",
     type="primary",
     icon=":material/fitness_center:",
-    key="backprop_train",
+    key="backprop_train_button",
 ):
     with st.spinner(f"Training {epochs:,} epochs…"):
         experiment.train(epochs)
     st.session_state.pop("backprop_last_step", None)
-if step_col.button("One step, explained", icon=":material/footprint:", key="backprop_step"):
+if step_col.button("One step, explained", icon=":material/footprint:", key="backprop_step_button"):
     st.session_state["backprop_last_step"] = experiment.step()
-if reset_col.button("Reset", icon=":material/restart_alt:", key="backprop_reset"):
+if reset_col.button("Reset", icon=":material/restart_alt:", key="backprop_reset_button"):
     _reset()
     experiment = st.session_state["backprop_exp"]
 
@@ -128,7 +144,14 @@ if step is not None:
     st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 st.header("2. The computation graph")
-index = st.slider("Show the forward values of data point number", 0, len(experiment.y) - 1, 0, key="backprop_point")
+index = st.slider(
+    "Show the forward values of data point number",
+    0,
+    len(experiment.y) - 1,
+    0,
+    key="backprop_point",
+    persist_state="session",
+)
 values = experiment.point_values(index)
 gradient = experiment.tape_gradient()
 st.graphviz_chart(computation_graph_dot(values, gradient))

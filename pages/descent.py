@@ -26,15 +26,16 @@ st.markdown(
 
 st.header("One parameter")
 curve_col, start_col, lr_col, steps_col = st.columns(4)
-curve = curve_col.selectbox("Loss curve", list(CURVES_1D), key="descent_curve")
-start = start_col.slider("Start at w =", -3.0, 4.0, -1.0, 0.1, key="descent_start")
+curve = curve_col.selectbox("Loss curve", list(CURVES_1D), key="descent_curve", persist_state="session")
+start = start_col.slider("Start at w =", -3.0, 4.0, -1.0, 0.1, key="descent_start", persist_state="session")
 learning_rate = lr_col.select_slider(
     "Learning rate",
     [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.9, 1.0, 1.05, 1.2],
     0.1,
     key="descent_lr",
+    persist_state="session",
 )
-steps = steps_col.slider("Steps", 1, 60, 15, key="descent_steps")
+steps = steps_col.slider("Steps", 1, 60, 15, key="descent_steps", persist_state="session")
 rows = descent_1d(curve, start, learning_rate, steps)
 w_axis = np.linspace(-3.5, 4.5, 300)
 st.altair_chart(make_descent_1d_chart(w_axis, CURVES_1D[curve](w_axis), rows), width="stretch", height=340)
@@ -78,11 +79,15 @@ st.markdown(
     "computed by a real `keras.optimizers` object updating a `tf.Variable`, from the same start."
 )
 surface_col, lr2_col, steps2_col, noise_col = st.columns(4)
-surface = surface_col.selectbox("Loss surface", list(SURFACES), key="descent_surface")
+surface = surface_col.selectbox("Loss surface", list(SURFACES), key="descent_surface", persist_state="session")
 learning_rate_2d = lr2_col.select_slider(
-    "Learning rate", [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3], 0.05, key="descent_lr2"
+    "Learning rate",
+    [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3],
+    0.05,
+    key="descent_lr2",
+    persist_state="session",
 )
-steps_2d = steps2_col.slider("Steps", 5, 300, 80, 5, key="descent_steps2")
+steps_2d = steps2_col.slider("Steps", 5, 300, 80, 5, key="descent_steps2", persist_state="session")
 noise = noise_col.slider(
     "Gradient noise (stochastic)",
     0.0,
@@ -90,6 +95,7 @@ noise = noise_col.slider(
     0.0,
     0.1,
     key="descent_noise",
+    persist_state="session",
     help="Adds random noise to each gradient, like the differences between mini-batches.",
 )
 start_2d = SURFACES[surface][3]
@@ -130,7 +136,9 @@ st.markdown(
     "MNIST network almost every flat point is like this: some direction leads down. Start a hair's breadth off "
     "the ridge and see which optimizers find the way out to the valleys at y = ±1.41:"
 )
-offset = st.select_slider("Start at (1.5, y₀) with y₀ =", [1e-6, 1e-4, 1e-2, 0.1], 1e-4, key="descent_offset")
+offset = st.select_slider(
+    "Start at (1.5, y₀) with y₀ =", [1e-6, 1e-4, 1e-2, 0.1], 1e-4, key="descent_offset", persist_state="session"
+)
 
 
 @st.cache_data(max_entries=16, show_spinner="Running the optimizers…")

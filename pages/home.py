@@ -45,7 +45,7 @@ else:
         f"MNIST holds {len(mnist.y_train):,} training and {len(mnist.y_test):,} test images, each "
         "28×28 grey pixels (0 = black, 255 = white) with the digit it shows. Here are some of them:"
     )
-    if st.button("Show other digits", icon=":material/shuffle:", key="home_shuffle"):
+    if st.button("Show other digits", icon=":material/shuffle:", key="home_shuffle_button"):
         st.session_state["home_sample_seed"] = st.session_state.get("home_sample_seed", 0) + 1
     rng = np.random.default_rng(st.session_state.get("home_sample_seed", 0))
     picks = rng.choice(len(mnist.y_train), size=30, replace=False).reshape(3, 10)

@@ -30,11 +30,15 @@ st.caption(
 
 st.header("Try it: one prediction, both losses")
 digit_col, *logit_cols = st.columns(6)
-true_digit = digit_col.selectbox("True digit", list(range(10)), index=3, key="losses_true_digit")
+true_digit = digit_col.selectbox(
+    "True digit", list(range(10)), index=3, key="losses_true_digit", persist_state="session"
+)
 st.caption("Set the model's logits (scores) for a few digits; the others stay at 0.")
 logits = np.zeros(10)
 for col, digit, default in zip(logit_cols, (3, 5, 8, 0, 9), (2.0, 1.5, 0.5, 0.0, 0.0), strict=True):
-    logits[digit] = col.slider(f"logit of {digit}", -5.0, 8.0, default, 0.1, key=f"losses_logit{digit}")
+    logits[digit] = col.slider(
+        f"logit of {digit}", -5.0, 8.0, default, 0.1, key=f"losses_logit{digit}", persist_state="session"
+    )
 result = compare_losses(true_digit, logits)
 st.altair_chart(make_softmax_chart(result["probabilities"]), width="stretch", height=280)
 p_true = result["probabilities"][true_digit]

@@ -29,6 +29,7 @@ hidden_units = st.slider(
     512,
     64,
     key="network_width",
+    persist_state="session",
     help="The notebook uses 64. Every count below is read off a Keras model built with this width.",
 )
 model = build_mlp(hidden_units=hidden_units)
@@ -69,8 +70,11 @@ with st.expander("Compare with Keras's own `model.summary()`", icon=":material/t
 st.header("Five questions before you go on")
 st.markdown("Pick an answer for each, then check them. The explanations use the live numbers above.")
 questions = network_quiz(rows)
-choices = [st.radio(q.prompt, q.options, index=None, key=f"network_q{i}") for i, q in enumerate(questions)]
-if st.button("Check my answers", icon=":material/task_alt:", key="network_check"):
+choices = [
+    st.radio(q.prompt, q.options, index=None, key=f"network_q{i}", persist_state="session")
+    for i, q in enumerate(questions)
+]
+if st.button("Check my answers", icon=":material/task_alt:", key="network_check_button"):
     score = sum(q.is_correct(c) for q, c in zip(questions, choices, strict=True))
     st.subheader(f"Score: {score} / {len(questions)}")
     for q, choice in zip(questions, choices, strict=True):

@@ -59,25 +59,32 @@ with left:
         list(HIDDEN_ACTIVATIONS),
         format_func=ACTIVATION_NOTES.get,
         key="train_hidden_activation",
+        persist_state="session",
         disabled=busy,
     )
-    hidden_units = st.slider("Hidden neurons", 1, 512, 64, key="train_hidden_units", disabled=busy)
+    hidden_units = st.slider(
+        "Hidden neurons", 1, 512, 64, key="train_hidden_units", persist_state="session", disabled=busy
+    )
     output_activation = st.selectbox(
         "Output activation",
         OUTPUT_ACTIVATIONS,
         key="train_output_activation",
+        persist_state="session",
         disabled=busy,
         help="softmax gives 10 probabilities that sum to 1; sigmoid scores each digit on its own.",
     )
 with middle:
     st.markdown("**Loss and optimizer**")
-    loss = st.selectbox("Loss", list(LOSSES), format_func=LOSSES.get, key="train_loss", disabled=busy)
+    loss = st.selectbox(
+        "Loss", list(LOSSES), format_func=LOSSES.get, key="train_loss", persist_state="session", disabled=busy
+    )
     optimizer = st.selectbox(
         "Optimizer",
         list(OPTIMIZERS),
         index=list(OPTIMIZERS).index("adam"),
         format_func=lambda key: OPTIMIZERS[key][0],
         key="train_optimizer",
+        persist_state="session",
         on_change=_learning_rate_follows_optimizer,
         disabled=busy,
     )
@@ -85,6 +92,7 @@ with middle:
         "Learning rate (log scale)",
         LEARNING_RATES,
         key="train_lr",
+        persist_state="session",
         format_func=lambda v: f"{v:g}",
         disabled=busy,
         help="Changing the optimizer resets this to that optimizer's Keras default.",
@@ -92,15 +100,21 @@ with middle:
 with right:
     st.markdown("**Data and schedule**")
     batch_size = st.select_slider(
-        "Batch size", [8, 16, 32, 64, 128, 256, 512, 1024], 32, key="train_batch", disabled=busy
+        "Batch size",
+        [8, 16, 32, 64, 128, 256, 512, 1024],
+        32,
+        key="train_batch",
+        persist_state="session",
+        disabled=busy,
     )
-    epochs = st.slider("Epochs", 1, 20, 5, key="train_epochs", disabled=busy)
+    epochs = st.slider("Epochs", 1, 20, 5, key="train_epochs", persist_state="session", disabled=busy)
     data_percent = st.slider(
         "Share of the 60,000 training images (%)",
         1,
         100,
         100,
         key="train_data_percent",
+        persist_state="session",
         disabled=busy,
         help="Use less for a quick run.",
     )
@@ -110,10 +124,11 @@ with right:
         30,
         5,
         key="train_val_percent",
+        persist_state="session",
         disabled=busy,
         help="A part of the training images the model never trains on, to see how well it generalises.",
     )
-    seed = st.number_input("Random seed", 0, 2**31 - 1, 0, key="train_seed", disabled=busy)
+    seed = st.number_input("Random seed", 0, 2**31 - 1, 0, key="train_seed", persist_state="session", disabled=busy)
 
 config = TrainConfig(
     hidden_activation=hidden_activation,
@@ -142,11 +157,15 @@ except ConfigError as error:
 st.header("2. Train")
 start_col, stop_col, _ = st.columns([1, 1, 4])
 if start_col.button(
-    "Start training", type="primary", icon=":material/play_arrow:", key="train_start", disabled=busy or config is None
+    "Start training",
+    type="primary",
+    icon=":material/play_arrow:",
+    key="train_start_button",
+    disabled=busy or config is None,
 ):
     job = st.session_state["train_job"] = TrainingJob(config, mnist).start()
     busy = True
-if stop_col.button("Stop", icon=":material/stop:", key="train_stop", disabled=not busy):
+if stop_col.button("Stop", icon=":material/stop:", key="train_stop_button", disabled=not busy):
     job.stop()
     st.toast("Stopping after the current chunk of batches; the model keeps what it learned.")
 
@@ -174,13 +193,23 @@ def live_progress():
         f"{snap.steps_per_epoch:,} · {snap.elapsed_s:.1f} s{left} · {snap.state} on {snap.device}",
     )
     if snap.history.batch_loss:
-        st.altair_chart(make_training_chart(snap.history, snap.steps_per_epoch), width="content")
+        st.vega_lite_chart(make_training_chart(snap.history, snap.steps_per_epoch), width="content")
         st.caption(
             "Grey: the loss and accuracy of each batch, smoothed (single batches are noisy: that is the "
             "*stochastic* in stochastic gradient descent). Blue: the mean over each epoch. Orange: the held-out "
             "validation images, measured at the end of each epoch. The loss axis is logarithmic."
         )
-    if not job.active and st.session_state.get("train_drawn_job") != job.id:
+    if job.active:
+        return
+    runs = st.session_state["train_runs"]
+    number = next((i for i, run in enumerate(runs, start=1) if run["id"] == job.id), len(runs) + 1)
+    if snap.state == "diverged":
+        st.error(f"**Run {number}: training diverged.** {snap.message}", icon=":material/warning:")
+    elif snap.state == "failed":
+        st.error(f"Run {number}: {snap.message}", icon=":material/error:")
+    else:
+        st.success(f"Run {number}: {snap.message}", icon=":material/check_circle:")
+    if st.session_state.get("train_drawn_job") != job.id:
         st.session_state["train_drawn_job"] = job.id
         st.rerun(scope="app")  # the run ended: redraw the whole page with its results
 
@@ -199,13 +228,6 @@ if job is not None and not job.active:
                 "steps": snap.steps_per_epoch,
             }
         )
-    number = next(i for i, run in enumerate(runs, start=1) if run["id"] == job.id)
-    if snap.state == "diverged":
-        st.error(f"**Run {number}: training diverged.** {snap.message}", icon=":material/warning:")
-    elif snap.state == "failed":
-        st.error(f"Run {number}: {snap.message}", icon=":material/error:")
-    else:
-        st.success(f"Run {number}: {snap.message}", icon=":material/check_circle:")
 
     result = job.result
     if result is not None:
@@ -271,7 +293,7 @@ if runs:
     ]
     st.altair_chart(make_runs_overlay_chart(labelled), width="stretch", height=320)
     st.caption("Each run's smoothed training accuracy against epochs, so you can see which choices learn faster.")
-    if st.button("Clear my runs", icon=":material/delete:", key="train_clear_runs", disabled=busy):
+    if st.button("Clear my runs", icon=":material/delete:", key="train_clear_runs_button", disabled=busy):
         st.session_state["train_runs"] = []
         st.rerun()
 

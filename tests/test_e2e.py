@@ -49,6 +49,9 @@ def test_page_opens_in_chromium_without_exception(browser_page, spec):
     wait_for_idle(page)
     assert exceptions_on(page) == []
     assert page.locator("h1").first.inner_text().strip()
+    # The router ran (even on a first visit straight to a page URL): sections and the shared sidebar are there.
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert "Lessons" in sidebar.inner_text() and "Compute device" in sidebar.inner_text()
     screenshot(page, spec.url_path)
 
 
@@ -99,8 +102,11 @@ def test_training_run_updates_live_and_survives_a_page_switch(browser_page):
     accuracy = page.locator('[data-testid="stMetric"]').filter(has_text="Test accuracy")
     value = float(accuracy.locator('[data-testid="stMetricValue"]').inner_text().strip().rstrip("%")) / 100
     assert value >= (0.97 if FULL_RUN else 0.9)
-    # It is run 1 of the session: the page switch neither killed nor restarted it.
+    # It is run 1 of the session: the page switch neither killed nor restarted it, nor reset the settings.
     assert "Run 1: Training finished" in finished.inner_text()
+    epochs_slider = page.locator('[data-testid="stSlider"]').filter(has_text="Epochs").first
+    epochs = epochs_slider.locator('[data-testid="stSliderThumbValue"]').inner_text().strip()
+    assert epochs == ("5" if FULL_RUN else "2")
     screenshot(page, "train-finished-full" if FULL_RUN else "train-finished")
 
 

@@ -40,7 +40,7 @@ def test_network_quiz_scores_the_right_answers():
     for i in range(5):
         radio = at.radio(key=f"network_q{i}")
         radio.set_value(radio.options[1 if i != 2 else 0])
-    at.button(key="network_check").click().run()
+    at.button(key="network_check_button").click().run()
     assert any("Score: 5 / 5" in h.value for h in at.subheader)
 
 
@@ -49,14 +49,14 @@ def test_backprop_page_training_updates_charts_and_graph():
     graph_before = at.get("graphviz_chart")[0].proto.spec
     at.select_slider(key="backprop_lr").set_value(0.1).run()
     at.number_input(key="backprop_epochs").set_value(5000).run()  # long histories must still chart
-    at.button(key="backprop_train").click().run()
+    at.button(key="backprop_train_button").click().run()
     assert not at.exception
     experiment = at.session_state["backprop_exp"]
     assert experiment.epoch == 5000
     np.testing.assert_allclose(experiment.params(), [2, 1, 1], atol=0.05)
     assert at.get("graphviz_chart")[0].proto.spec != graph_before
     assert len(at.get("vega_lite_chart")) == 2
-    at.button(key="backprop_step").click().run()
+    at.button(key="backprop_step_button").click().run()
     assert any("What step 5001 did" in h.value for h in at.subheader)
 
 

@@ -22,7 +22,7 @@ def test_short_run_shows_progress_results_and_run_table():
     assert not at.exception
     at.slider(key="train_data_percent").set_value(3)
     at.slider(key="train_epochs").set_value(1).run()
-    at.button(key="train_start").click().run()
+    at.button(key="train_start_button").click().run()
     assert at.session_state["train_job"].config.data_fraction == 0.03
     run_until_idle(at)
     assert not at.exception, [e.value for e in at.exception]
@@ -40,7 +40,7 @@ def test_optimizer_change_resets_the_learning_rate_and_sgd_at_10_diverges():
     assert at.select_slider(key="train_lr").value == 0.01
     at.select_slider(key="train_lr").set_value(10.0)
     at.slider(key="train_data_percent").set_value(10).run()
-    at.button(key="train_start").click().run()
+    at.button(key="train_start_button").click().run()
     run_until_idle(at)
     assert not at.exception
     assert any("training diverged" in e.value and "too high for SGD" in e.value for e in at.error)
@@ -50,18 +50,19 @@ def test_optimizer_change_resets_the_learning_rate_and_sgd_at_10_diverges():
 def test_page_switch_and_other_widgets_neither_stop_nor_restart_a_run_and_stop_keeps_the_model():
     at = open_page("pages/train.py")
     at.slider(key="train_epochs").set_value(20).run()
-    at.button(key="train_start").click().run()
+    at.button(key="train_start_button").click().run()
     job = at.session_state["train_job"]
     # Elsewhere in the course: another page, another widget, then back.
     at.switch_page("pages/network.py").run()
     at.slider(key="network_width").set_value(80).run()
     at.switch_page("pages/train.py").run()
     assert at.session_state["train_job"] is job and job.active  # the same run, still going
+    assert at.slider(key="train_epochs").value == 20  # and the learner's settings are still there
     deadline = time.time() + 60
     while len(job.snapshot().history.batch_loss) < 100:
         assert time.time() < deadline
         time.sleep(0.1)
-    at.button(key="train_stop").click().run()
+    at.button(key="train_stop_button").click().run()
     run_until_idle(at)
     assert job.snapshot().state == "stopped"
     assert any("Run 1: Stopped" in s.value for s in at.success)

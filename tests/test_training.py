@@ -184,3 +184,20 @@ def test_keras_code_is_valid_python_with_the_settings():
         "[:30000]",
     ):
         assert fragment in code
+
+
+def test_live_chart_spec_carries_the_curves(mnist):
+    from lib.charts import make_training_chart
+    from lib.training import History
+
+    history = History(
+        [2.3, 1.0, 0.5, 0.4],
+        [0.1, 0.5, 0.8, 0.9],
+        [{"epoch": 1, "loss": 1.05, "accuracy": 0.575, "val_loss": 0.6, "val_accuracy": 0.85}],
+    )
+    spec = make_training_chart(history, steps_per_epoch=4)
+    rows = spec["datasets"]["training"]
+    assert {row["series"] for row in rows} == {"training (smoothed)", "training (epoch mean)", "validation"}
+    assert {row["metric"] for row in rows} == {"loss", "accuracy"}
+    assert max(row["epoch"] for row in rows) == 1.0
+    assert '"name": "training"' in __import__("json").dumps(spec["hconcat"])
