@@ -76,8 +76,8 @@ def test_training_run_updates_live_and_survives_a_page_switch(browser_page):
     url, page = browser_page
     page.goto(f"{url}/train")
     wait_for_idle(page)
-    if not FULL_RUN:  # 20% of the images, 2 epochs: a few seconds, still long enough to watch it update
-        set_slider(page, "Share of the 60,000", "Home", 19, "ArrowRight")
+    if not FULL_RUN:  # 30% of the images, 2 epochs: a few seconds, still long enough to watch it update
+        set_slider(page, "Share of the 60,000", "Home", 29, "ArrowRight")
         set_slider(page, "Epochs", "Home", 1, "ArrowRight")
     page.get_by_role("button", name="Start training").click()
     progress = page.locator('[data-testid="stProgress"]')
@@ -89,7 +89,7 @@ def test_training_run_updates_live_and_survives_a_page_switch(browser_page):
         if finished.count():
             break
         seen.add(progress.first.inner_text())
-        time.sleep(0.3)
+        time.sleep(0.15)
     assert len(seen) >= 2, f"progress never changed: {seen}"
     screenshot(page, "train-running")
     # Switch pages mid-run (in the same session, through the sidebar) and come back.
