@@ -6,7 +6,7 @@
 Both train the same network (784-64-10, relu/softmax) with Adam(0.001), sparse categorical
 cross-entropy, batch 32 and a fresh shuffle every epoch. A third run repeats the lab's training while
 another thread polls its progress and rebuilds the live chart every REFRESH_SECONDS, as the page does, to
-measure what the live view costs. Seed and lab runs are interleaved (--repeats, default 2) and the best
+measure what the live view costs. Seed and lab runs are interleaved (--repeats, default 3) and the best
 time of each is compared, as timeit does: this machine's noise only ever adds time. The last line printed
 is one JSON object.
 """
@@ -70,7 +70,7 @@ def lab_fit(mnist, config: TrainConfig, poll: bool) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="6,000 images and 1 epoch")
-    parser.add_argument("--repeats", type=int, default=2, help="interleaved runs of each; the best is reported")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved runs of each; the best is reported")
     args = parser.parse_args()
     mnist = load_mnist()
     fraction, epochs = (0.1, 1) if args.quick else (1.0, 5)

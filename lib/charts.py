@@ -33,7 +33,7 @@ def thin_frame(frame: pd.DataFrame, max_rows: int = 600) -> pd.DataFrame:
     return frame.iloc[_thin(len(frame), max_rows)]
 
 
-def training_frame(history, steps_per_epoch: int, max_points: int = 400) -> pd.DataFrame:
+def training_frame(history, steps_per_epoch: int, max_points: int = 250) -> pd.DataFrame:
     """Long table (epoch, metric, series, value) of the smoothed per-batch curve and the epoch points."""
     frames = []
     for metric, values in (("loss", history.batch_loss), ("accuracy", history.batch_accuracy)):

@@ -168,8 +168,8 @@ class Trainer:
         self.rng = np.random.default_rng(config.seed)
         self.device = device_of(self.model.trainable_variables[0])
         self._one_hot = config.loss != "sparse_categorical_crossentropy"
-        self._run_chunk = tf.function(self._chunk, reduce_retracing=True)
-        self._evaluate = tf.function(self._loss_and_accuracy, reduce_retracing=True)
+        self._run_chunk = tf.function(self._chunk, reduce_retracing=True, autograph=False)
+        self._evaluate = tf.function(self._loss_and_accuracy, reduce_retracing=True, autograph=False)
         self.initial_weights = {v.path: v.numpy().copy() for v in self.model.trainable_variables}
         # The untrained model's loss on a slice of the data: the yardstick for "the loss exploded".
         sample = slice(0, min(1024, self.num_train))
@@ -185,21 +185,35 @@ class Trainer:
         return loss, accuracy
 
     def _chunk(self, order, first_step, num_steps):
-        """Train batches first_step .. first_step+num_steps-1 of this epoch's shuffled order."""
-        losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        accuracies = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        """Train batches first_step .. first_step+num_steps-1 of this epoch's shuffled order.
+
+        An explicit tf.while_loop (traced with autograph off): autograph would also rewrite Keras's own
+        Python, which measured ~10% slower per step and twice as slow to trace.
+        """
         batch = self.config.batch_size
-        for i in tf.range(num_steps):
+        variables = self.model.trainable_variables
+
+        def keep_going(i, losses, accuracies, diverged):
+            return tf.logical_and(i < num_steps, tf.logical_not(diverged))
+
+        def train_one_batch(i, losses, accuracies, diverged):
             indices = order[(first_step + i) * batch : (first_step + i + 1) * batch]
             x, y = tf.gather(self.x_train, indices), tf.gather(self.y_train, indices)
             with tf.GradientTape() as tape:
                 loss, accuracy = self._loss_and_accuracy(x, y, training=True)
-            gradients = tape.gradient(loss, self.model.trainable_variables)
-            self.optimizer.apply_gradients(zip(gradients, self.model.trainable_variables, strict=True))
-            losses = losses.write(i, loss)
-            accuracies = accuracies.write(i, accuracy)
-            if not tf.math.is_finite(loss) or loss > self.loss_limit:
-                break  # diverged: stop at once, the caller reports it
+            gradients = tape.gradient(loss, variables)
+            self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
+            # NaN, infinity or an explosion ends the chunk at once; the caller reports the divergence.
+            diverged = tf.logical_or(tf.logical_not(tf.math.is_finite(loss)), loss > self.loss_limit)
+            return i + 1, losses.write(i, loss), accuracies.write(i, accuracy), diverged
+
+        start = (
+            tf.constant(0),
+            tf.TensorArray(tf.float32, size=0, dynamic_size=True),
+            tf.TensorArray(tf.float32, size=0, dynamic_size=True),
+            tf.constant(False),
+        )
+        _, losses, accuracies, _ = tf.while_loop(keep_going, train_one_batch, start)
         return losses.stack(), accuracies.stack()
 
     def diverged(self, losses: np.ndarray) -> bool:
