@@ -322,7 +322,7 @@ _job_ids = itertools.count(1)
 class Snapshot:
     """A consistent copy of a job's state for one redraw of the page."""
 
-    state: str  # queued | running | finished | stopped | diverged | failed
+    state: str  # queued | starting | running | finished | stopped | diverged | failed
     queue_position: int
     epoch: int
     step: int
@@ -364,7 +364,7 @@ class TrainingJob:
 
     @property
     def active(self) -> bool:
-        return self._state in ("queued", "running")
+        return self._state in ("queued", "starting", "running")
 
     def _on_batches(self, epoch, step, losses, accuracies):
         finite = np.isfinite(losses)
@@ -396,6 +396,8 @@ class TrainingJob:
             with self._lock:
                 self._state, self._message = "stopped", "Cancelled before it started."
             return
+        with self._lock:
+            self._state = "starting"
         try:
             train_idx, val_idx = split_indices(self.config, len(self._mnist.y_train))
             x, y = self._mnist.x_train, self._mnist.y_train

@@ -178,20 +178,24 @@ def live_progress():
         st.info("Choose the settings above and press **Start training**.", icon=":material/info:")
         return
     snap = job.snapshot()
-    total = job.config.epochs * snap.steps_per_epoch
-    done = min(total, snap.epoch * snap.steps_per_epoch + snap.step) if snap.state != "queued" else 0
     if snap.state == "queued":
         st.info(
             f"Queued: {JOB_QUEUE.running_count()} of at most {JOB_QUEUE.capacity} trainings are running on this "
             f"server. Yours is number {snap.queue_position} in line and starts by itself.",
             icon=":material/hourglass_top:",
         )
-    left = "" if snap.eta_s is None else f" · about {snap.eta_s:.0f} s left"
-    st.progress(
-        done / total if total else 0.0,
-        text=f"Epoch {min(snap.epoch + 1, job.config.epochs)} of {job.config.epochs} · batch {snap.step:,} of "
-        f"{snap.steps_per_epoch:,} · {snap.elapsed_s:.1f} s{left} · {snap.state} on {snap.device}",
-    )
+        st.progress(0.0, text="Waiting for a free place to train…")
+    elif snap.state == "starting":
+        st.progress(0.0, text="Building the network and compiling the training loop…")
+    else:
+        total = job.config.epochs * snap.steps_per_epoch
+        done = min(total, snap.epoch * snap.steps_per_epoch + snap.step)
+        left = "" if snap.eta_s is None else f" · about {snap.eta_s:.0f} s left"
+        st.progress(
+            done / total if total else 0.0,
+            text=f"Epoch {min(snap.epoch + 1, job.config.epochs)} of {job.config.epochs} · batch {snap.step:,} of "
+            f"{snap.steps_per_epoch:,} · {snap.elapsed_s:.1f} s{left} · {snap.state} on {snap.device}",
+        )
     if snap.history.batch_loss:
         st.vega_lite_chart(make_training_chart(snap.history, snap.steps_per_epoch), width="content")
         st.caption(
