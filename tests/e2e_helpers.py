@@ -99,10 +99,10 @@ def wait_for_idle(page, timeout_s: float = 90) -> None:
     while time.time() < deadline:
         state = app.get_attribute("data-test-script-state") if app.count() else None
         quiet = quiet + 1 if state == "notRunning" else 0
-        if quiet >= 4:
-            page.wait_for_timeout(500)  # let charts and tables paint before anyone looks
+        if quiet >= 3:
+            page.wait_for_timeout(300)  # let charts and tables paint before anyone looks
             return
-        time.sleep(0.25)
+        time.sleep(0.2)
     raise AssertionError("the page was still running after %.0f s" % timeout_s)
 
 
