@@ -173,6 +173,13 @@ if stop_col.button("Stop", icon=":material/stop:", key="train_stop_button", disa
 @st.fragment(run_every=REFRESH_SECONDS if busy else None)
 def live_progress():
     """Redrawn every REFRESH_SECONDS while a run is going; the run itself lives in a worker thread."""
+    # One container holds everything this fragment draws, however many elements that is this time, so a
+    # redraw never spills over the elements that follow it on the page.
+    with st.container():
+        _draw_progress()
+
+
+def _draw_progress():
     job = st.session_state.get("train_job")
     if job is None:
         st.info("Choose the settings above and press **Start training**.", icon=":material/info:")
@@ -219,6 +226,9 @@ def live_progress():
 
 
 live_progress()
+# Streamlit 1.67's browser side drops the one element that follows a run_every fragment after that fragment
+# asks for a full rerun (seen in Chromium, not in AppTest); an empty placeholder takes that slot.
+st.empty()
 
 if job is not None and not job.active:
     snap = job.snapshot()

@@ -114,6 +114,8 @@ def test_training_run_updates_live_and_survives_a_page_switch(browser_page):
     accuracy = page.locator('[data-testid="stMetric"]').filter(has_text="Test accuracy")
     value = float(accuracy.locator('[data-testid="stMetricValue"]').inner_text().strip().rstrip("%")) / 100
     assert value >= (0.97 if FULL_RUN else 0.9)
+    for header in ("3. Results on the 10,000 test images", "4. Compare your runs"):
+        assert page.get_by_role("heading", name=header).count() == 1, header
     # It is run 1 of the session: the page switch neither killed nor restarted it, nor reset the settings.
     assert "Run 1: Training finished" in finished.inner_text()
     epochs_slider = page.locator('[data-testid="stSlider"]').filter(has_text="Epochs").first
@@ -158,3 +160,24 @@ def test_lesson_main_control_redraws_in_the_browser(browser_page, url_path, slid
     wait_for_idle(page)
     assert exceptions_on(page) == []
     screenshot(page, f"{url_path}-after-control")
+
+
+def test_sgd_at_learning_rate_10_diverges_with_a_message_and_the_partial_curves(browser_page):
+    url, page = browser_page
+    page.goto(f"{url}/train")
+    wait_for_idle(page)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Optimizer").first.click()
+    page.get_by_role("option", name="SGD", exact=True).click()
+    wait_for_idle(page)
+    set_slider(page, "Learning rate", "End", 3, "ArrowLeft")  # 100 → 50 → 20 → 10
+    lr = page.locator('[data-testid="stSlider"]').filter(has_text="Learning rate").first
+    assert lr.locator('[data-testid="stSliderThumbValue"]').inner_text().strip() == "10"
+    page.get_by_role("button", name="Start training").click()
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text="training diverged")
+    alert.wait_for(timeout=60_000)
+    wait_for_idle(page)
+    assert "too high for SGD" in alert.inner_text()
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2  # the curves so far, and the run overlay
+    assert page.get_by_role("heading", name="4. Compare your runs").count() == 1
+    assert exceptions_on(page) == []
+    screenshot(page, "train-diverged")
