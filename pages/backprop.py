@@ -8,7 +8,7 @@ from lib.backprop import PARAMS, TARGET, NeuronExperiment, finite_difference_gra
 from lib.charts import thin_frame
 from lib.graphs import computation_graph_dot
 from lib.training import OPTIMIZERS
-from ui.common import show_code
+from ui.common import optimizer_selectbox, show_code
 
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 
@@ -32,15 +32,7 @@ def _reset():
 
 
 left, middle, right = st.columns(3)
-left.selectbox(
-    "Optimizer",
-    list(OPTIMIZERS),
-    index=list(OPTIMIZERS).index("adam"),
-    format_func=lambda k: OPTIMIZERS[k][0],
-    key="backprop_optimizer",
-    persist_state="session",
-    on_change=_reset,
-)
+optimizer_selectbox(left, "backprop_optimizer", on_change=_reset)
 middle.select_slider(
     "Learning rate",
     LEARNING_RATES,
@@ -139,7 +131,16 @@ if step is not None:
             "the learning rate: lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε).)"
         )
     else:
-        st.markdown(f"{OPTIMIZERS[step.optimizer][0]}: plain SGD is w ← w − lr·g with lr = {step.learning_rate:g}.")
+        rules = {
+            "sgd": "w ← w − lr·g",
+            "momentum": "v ← 0.9·v − lr·g, then w ← w + v",
+            "rmsprop": "s ← 0.9·s + 0.1·g², then w ← w − lr·g / √(s + ε)",
+            "adagrad": "s ← s + g², then w ← w − lr·g / √(s + ε)",
+        }
+        st.markdown(
+            f"{OPTIMIZERS[step.optimizer][0]} (lr = {step.learning_rate:g}), as Keras computes it: "
+            f"{rules[step.optimizer]}."
+        )
     rows |= {"step (after − before)": step.after - step.before, "after": step.after}
     st.dataframe(pd.DataFrame(rows), hide_index=True)
 

@@ -18,7 +18,7 @@ from lib.training import (
     run_record,
     split_indices,
 )
-from ui.common import require_mnist, show_code
+from ui.common import optimizer_selectbox, require_mnist, show_code
 
 LEARNING_RATES = [m * 10.0**e for e in range(-5, 2) for m in (1, 2, 5)] + [100.0]
 ACTIVATION_NOTES = {
@@ -78,16 +78,7 @@ with middle:
     loss = st.selectbox(
         "Loss", list(LOSSES), format_func=LOSSES.get, key="train_loss", persist_state="session", disabled=busy
     )
-    optimizer = st.selectbox(
-        "Optimizer",
-        list(OPTIMIZERS),
-        index=list(OPTIMIZERS).index("adam"),
-        format_func=lambda key: OPTIMIZERS[key][0],
-        key="train_optimizer",
-        persist_state="session",
-        on_change=_learning_rate_follows_optimizer,
-        disabled=busy,
-    )
+    optimizer = optimizer_selectbox(st, "train_optimizer", _learning_rate_follows_optimizer, disabled=busy)
     learning_rate = st.select_slider(
         "Learning rate (log scale)",
         LEARNING_RATES,

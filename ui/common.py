@@ -8,6 +8,7 @@ import streamlit as st
 
 from lib.data import DataError, Mnist, load_mnist
 from lib.runtime import compute_device
+from lib.training import OPTIMIZERS
 
 
 def _route_through_the_router() -> None:
@@ -75,3 +76,17 @@ def show_code(*objects, label: str = "Show the code that computed this") -> None
     with st.expander(label, icon=":material/code:"):
         for obj in objects:
             st.code(inspect.getsource(obj), language="python")
+
+
+def optimizer_selectbox(where, key: str, on_change, disabled: bool = False) -> str:
+    """The course's optimizer picker (Adam first chosen, as in the notebook); returns the optimizer's key."""
+    return where.selectbox(
+        "Optimizer",
+        list(OPTIMIZERS),
+        index=list(OPTIMIZERS).index("adam"),
+        format_func=lambda name: OPTIMIZERS[name][0],
+        key=key,
+        persist_state="session",
+        on_change=on_change,
+        disabled=disabled,
+    )
