@@ -39,6 +39,7 @@ EPOCH_RANGE = (1, 50)
 CHUNK_SECONDS = 0.2  # how long one compiled call trains before the page hears from it
 REFRESH_SECONDS = 0.4  # how often the page redraws a running job (more than twice a second)
 EXPLOSION_FACTOR = 100.0  # a batch loss this many times the untrained model's loss means divergence
+MIN_CHUNK = 25  # never fewer batches per call: on a busy machine a fixed per-call delay would shrink chunks to nothing
 
 
 class ConfigError(ValueError):
@@ -261,7 +262,7 @@ class Trainer:
                     return "diverged"
                 # Aim each compiled call at CHUNK_SECONDS: long enough to be fast, short enough to stay live.
                 if not (epoch == 0 and step == size):  # the first call also traces: don't size chunks by it
-                    chunk = int(min(2000, max(5, size * CHUNK_SECONDS / max(elapsed, 1e-4))))
+                    chunk = int(min(2000, max(MIN_CHUNK, size * CHUNK_SECONDS / max(elapsed, 1e-4))))
             if on_epoch_end:
                 on_epoch_end(epoch)
         return "finished"
