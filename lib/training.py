@@ -13,7 +13,7 @@ import math
 import os
 import threading
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 import keras
 import numpy as np
@@ -532,8 +532,3 @@ def keras_code(config: TrainConfig) -> str:
         + ")",
     ]
     return "\n".join(lines)
-
-
-def with_defaults_for(config: TrainConfig, optimizer: str) -> TrainConfig:
-    """The same config with another optimizer and that optimizer's default learning rate."""
-    return replace(config, optimizer=optimizer, learning_rate=OPTIMIZERS[optimizer][1])
