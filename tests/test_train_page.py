@@ -68,3 +68,22 @@ def test_page_switch_and_other_widgets_neither_stop_nor_restart_a_run_and_stop_k
     assert any("Run 1: Stopped" in s.value for s in at.success)
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Test accuracy"].rstrip("%")) > 50  # what was learned so far is kept and scored
+
+
+def test_app_runs_leave_keras_and_tensorflow_state_alone_while_a_model_trains():
+    """Streamlit 1.67 calls keras.backend.clear_session() after every script run (fragment runs too).
+
+    That resets Keras's global state and empties TensorFlow's kernel cache under a training thread,
+    2.5 times a second on the train page; ui/common.py switches it off. Keras's layer-name counter is
+    part of that global state, so it shows whether a reset happened.
+    """
+    import keras
+
+    at = open_page("pages/train.py")
+    first = keras.layers.Dense(1).name
+    for _ in range(3):
+        at.run()
+    second = keras.layers.Dense(1).name
+    assert first.startswith("dense")
+    assert second != "dense", "Keras's global state was reset by a script run"
+    assert second != first

@@ -28,6 +28,24 @@ def _route_through_the_router() -> None:
 _route_through_the_router()
 
 
+def _keep_keras_state_between_runs() -> None:
+    """Stop Streamlit from calling keras.backend.clear_session() after every script run.
+
+    Streamlit 1.67 does that after each run, fragment runs included, to tidy up after TF1-era Keras.
+    Here it would run about 2.5 times a second while a learner trains: each call is a full garbage
+    collection that holds the GIL for about 0.2 s, empties TensorFlow's kernel cache and resets Keras's
+    global state under the training thread. It made served training about 20 times slower. The course
+    keeps its models on purpose (in session state and in the training jobs), so there is nothing to clear.
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    if getattr(script_runner, "_clean_problem_modules", None) is not None:
+        script_runner._clean_problem_modules = lambda: None
+
+
+_keep_keras_state_between_runs()
+
+
 @st.cache_resource(show_spinner="Loading the MNIST digits…")
 def _shared_mnist() -> Mnist:
     # One read-only copy per process, shared by every learner (cache_data would copy 50 MB per call).
