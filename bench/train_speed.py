@@ -8,7 +8,8 @@ cross-entropy, batch 32 and a fresh shuffle every epoch. A third run repeats the
 another thread polls its progress and rebuilds the live chart every REFRESH_SECONDS, as the page does, to
 measure what the live view costs. Seed and lab runs are interleaved (--repeats, default 3) and the best
 time of each is compared, as timeit does: this machine's noise only ever adds time. The last line printed
-is one JSON object.
+is one JSON object. Both sides run under the same TensorFlow settings (lib/runtime.py: on a CPU-only machine,
+one thread per core but one; "device" in the JSON says what was used).
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes  # noqa: E402
 
 from lib.charts import make_training_chart  # noqa: E402
 from lib.data import load_mnist  # noqa: E402
 from lib.models import build_mlp  # noqa: E402
+from lib.runtime import compute_device  # noqa: E402
 from lib.training import REFRESH_SECONDS, TrainConfig, TrainingJob, evaluate_on_test  # noqa: E402
 
 
@@ -53,7 +56,9 @@ def lab_fit(mnist, config: TrainConfig, poll: bool) -> tuple[float, float, int]:
         while not done.wait(max(0.0, next_redraw - time.perf_counter())):
             next_redraw += REFRESH_SECONDS
             snapshot = job.snapshot()
-            json.dumps(make_training_chart(snapshot.history, snapshot.steps_per_epoch))  # what the page sends
+            spec = make_training_chart(snapshot.history, snapshot.steps_per_epoch)
+            json.dumps({**spec, "datasets": {}})  # what the page sends: the spec as JSON, the data as Arrow
+            convert_anything_to_arrow_bytes(spec["datasets"]["training"])
             redraws += 1
 
     thread = threading.Thread(target=poller, daemon=True)
@@ -93,6 +98,7 @@ def main() -> None:
     print(
         json.dumps(
             {
+                "device": compute_device(),
                 "images": count,
                 "epochs": epochs,
                 "seed_fit_s": round(seed_s, 3),

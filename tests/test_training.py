@@ -196,8 +196,50 @@ def test_live_chart_spec_carries_the_curves(mnist):
         [{"epoch": 1, "loss": 1.05, "accuracy": 0.575, "val_loss": 0.6, "val_accuracy": 0.85}],
     )
     spec = make_training_chart(history, steps_per_epoch=4)
-    rows = spec["datasets"]["training"]
+    rows = spec["datasets"]["training"].to_dict("records")
     assert {row["series"] for row in rows} == {"training (smoothed)", "training (epoch mean)", "validation"}
     assert {row["metric"] for row in rows} == {"loss", "accuracy"}
     assert max(row["epoch"] for row in rows) == 1.0
     assert '"name": "training"' in __import__("json").dumps(spec["hconcat"])
+
+
+def test_smoothing_matches_the_plain_moving_average_over_long_histories():
+    """The live chart's smoothing, computed in blocks, equals TensorBoard's loop written out plainly."""
+    from lib.charts import smooth
+
+    def reference(values, weight=0.98):
+        out, average = [], 0.0
+        for i, value in enumerate(values):
+            average = weight * average + (1 - weight) * value
+            out.append(average / (1 - weight ** (i + 1)))
+        return np.array(out)
+
+    rng = np.random.default_rng(1)
+    for length in (1, 2, 127, 128, 129, 1000, 50_000):  # block edges, and a 30-epoch full run's worth
+        values = rng.lognormal(size=length) * np.linspace(3, 0.01, length)
+        np.testing.assert_allclose(smooth(values), reference(values), rtol=1e-10, atol=1e-12)
+    assert smooth([5.0])[0] == 5.0  # bias correction: the first point is the value itself
+    np.testing.assert_allclose(smooth(np.full(500, 0.3)), 0.3)  # a constant stays constant
+    assert len(smooth([])) == 0
+
+
+def test_live_chart_rows_follow_the_history():
+    from lib.charts import training_frame
+    from lib.training import History
+
+    epochs = [
+        {"epoch": 1, "loss": 1.0, "accuracy": 0.6, "val_loss": None, "val_accuracy": None},
+        {"epoch": 2, "loss": 0.5, "accuracy": 0.8, "val_loss": 0.55, "val_accuracy": 0.79},
+    ]
+    frame = training_frame(History([2.0] * 1000, [0.5] * 1000, epochs), steps_per_epoch=500, max_points=100)
+    smoothed = frame[frame.series == "training (smoothed)"]
+    assert len(smoothed) == 200 and smoothed.epoch.max() == 2.0  # thinned, and reaching the last batch
+    means = frame[frame.series == "training (epoch mean)"]
+    assert means.set_index(["metric", "epoch"]).value.to_dict() == {
+        ("loss", 1): 1.0,
+        ("loss", 2): 0.5,
+        ("accuracy", 1): 0.6,
+        ("accuracy", 2): 0.8,
+    }
+    validation = frame[frame.series == "validation"]
+    assert validation[["metric", "epoch", "value"]].values.tolist() == [["loss", 2.0, 0.55], ["accuracy", 2.0, 0.79]]
