@@ -243,7 +243,7 @@ if job is not None and not job.active:
         cols[1].metric("Training accuracy (last epoch)", "—" if not last else f"{last['accuracy']:.2%}")
         val = last.get("val_accuracy")
         cols[2].metric("Validation accuracy", "—" if val is None else f"{val:.2%}")
-        cols[3].metric(f"Training time on {snap.device}", f"{snap.elapsed_s:.1f} s")
+        cols[3].metric(f"Training time on {snap.device}", f"{snap.elapsed_s:.2f} s")
         chart_left, chart_right = st.columns(2)
         chart_left.altair_chart(make_confusion_chart(result.confusion), width="content")
         chart_right.altair_chart(make_per_class_chart(result.per_class_accuracy), width="content")
