@@ -56,7 +56,7 @@ def lab_fit(mnist, config: TrainConfig, poll: bool) -> tuple[float, float, int]:
         while not done.wait(max(0.0, next_redraw - time.perf_counter())):
             next_redraw += REFRESH_SECONDS
             snapshot = job.snapshot()
-            spec = make_training_chart(snapshot.history, snapshot.steps_per_epoch)
+            spec = make_training_chart(snapshot.history, snapshot.steps_per_epoch, config.epochs)
             json.dumps({**spec, "datasets": {}})  # what the page sends: the spec as JSON, the data as Arrow
             convert_anything_to_arrow_bytes(spec["datasets"]["training"])
             redraws += 1

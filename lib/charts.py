@@ -68,7 +68,7 @@ def training_frame(history, steps_per_epoch: int, max_points: int = 250) -> pd.D
     return frame.astype({"epoch": float, "value": float})
 
 
-def _panel(metric: str, title: str, log: bool) -> alt.LayerChart:
+def _panel(metric: str, title: str, log: bool, epochs: int | None) -> alt.LayerChart:
     # Reads the named dataset "training"; each panel keeps its own metric (and, on a log axis, values > 0).
     keep = f"datum.metric == '{metric}'" + (" && datum.value > 0" if log else "")
     y = alt.Y("value:Q", title=title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
@@ -77,7 +77,7 @@ def _panel(metric: str, title: str, log: bool) -> alt.LayerChart:
         alt.Chart(alt.NamedData("training"))
         .transform_filter(keep)
         .encode(
-            x=alt.X("epoch:Q", title="epoch"),
+            x=alt.X("epoch:Q", title="epoch", scale=alt.Scale(domain=[0, epochs]) if epochs else alt.Undefined),
             y=y,
             color=color,
             tooltip=["series:N", alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip("value:Q", format=".4f")],
@@ -89,20 +89,28 @@ def _panel(metric: str, title: str, log: bool) -> alt.LayerChart:
 
 
 @functools.cache
-def _training_template() -> dict:
-    """The live chart's Vega-Lite spec, built with Altair once; each redraw only swaps in new data."""
-    chart = alt.hconcat(_panel("loss", "loss (log scale)", log=True), _panel("accuracy", "accuracy", log=False))
+def _training_template(epochs: int | None) -> dict:
+    """The live chart's Vega-Lite spec, built with Altair once per run length; each redraw only swaps in new data.
+
+    With the run's length known, the epoch axis spans the whole run from the start, so the curve grows across
+    a fixed axis and shows how far along the run is.
+    """
+    chart = alt.hconcat(
+        _panel("loss", "loss (log scale)", log=True, epochs=epochs),
+        _panel("accuracy", "accuracy", log=False, epochs=epochs),
+    )
     return chart.to_dict()
 
 
-def make_training_chart(history, steps_per_epoch: int = 1) -> dict:
+def make_training_chart(history, steps_per_epoch: int = 1, epochs: int | None = None) -> dict:
     """Loss (log scale) and accuracy as training runs: smoothed per-batch curve, per-epoch points.
 
     Returns a Vega-Lite spec (for st.vega_lite_chart) rather than an alt.Chart: it is redrawn several times
     a second while training runs, and re-validating an Altair chart each time would slow training down.
     The named dataset "training" is the DataFrame itself, which Streamlit sends to the browser as Arrow.
     """
-    return {**_training_template(), "datasets": {"training": training_frame(history, max(1, steps_per_epoch))}}
+    frame = training_frame(history, max(1, steps_per_epoch))
+    return {**_training_template(epochs), "datasets": {"training": frame}}
 
 
 def make_confusion_chart(confusion: np.ndarray) -> alt.LayerChart:

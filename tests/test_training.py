@@ -201,6 +201,10 @@ def test_live_chart_spec_carries_the_curves(mnist):
     assert {row["metric"] for row in rows} == {"loss", "accuracy"}
     assert max(row["epoch"] for row in rows) == 1.0
     assert '"name": "training"' in __import__("json").dumps(spec["hconcat"])
+    # The epoch axis spans the whole run from its first redraw when the run's length is known.
+    panels = make_training_chart(history, steps_per_epoch=4, epochs=3)["hconcat"]
+    assert [panel["layer"][0]["encoding"]["x"]["scale"]["domain"] for panel in panels] == [[0, 3], [0, 3]]
+    assert "scale" not in spec["hconcat"][0]["layer"][0]["encoding"]["x"]
 
 
 def test_smoothing_matches_the_plain_moving_average_over_long_histories():
