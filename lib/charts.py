@@ -25,13 +25,13 @@ def smooth(values, weight: float = 0.98, block: int = 128) -> np.ndarray:
         raise ValueError("weight must be between 0 and 1")
     values = np.asarray(values, dtype=float)
     out, average = np.empty_like(values), 0.0
-    powers = weight ** np.arange(1, block + 1)  # weight^(k+1) for k = 0 .. block-1
+    k = np.arange(block, dtype=float)
+    shrink, grow = weight**k, weight**-k  # weight^k and weight^-k for the k-th value of a block
     for start in range(0, len(values), block):
         chunk = values[start : start + block]
-        k = np.arange(len(chunk))
-        sums = np.cumsum(chunk * weight ** -k.astype(float))
-        averages = powers[: len(chunk)] * average + (1 - weight) * weight**k * sums
-        out[start : start + len(chunk)] = averages
+        n = len(chunk)
+        averages = shrink[:n] * (weight * average + (1 - weight) * np.cumsum(chunk * grow[:n]))
+        out[start : start + n] = averages
         average = averages[-1]
     return out / (1 - weight ** np.arange(1, len(values) + 1))
 

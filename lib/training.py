@@ -85,19 +85,21 @@ class TrainConfig:
         return self
 
 
+# key: (class in keras.optimizers, arguments besides the learning rate); both the lab and its Keras code use it
+_OPTIMIZER_CLASSES = {
+    "sgd": ("SGD", {}),
+    "momentum": ("SGD", {"momentum": 0.9}),
+    "rmsprop": ("RMSprop", {}),
+    "adagrad": ("Adagrad", {}),
+    "adam": ("Adam", {}),
+}
+
+
 def build_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
-    learning_rate = float(learning_rate)
-    if name == "sgd":
-        return keras.optimizers.SGD(learning_rate)
-    if name == "momentum":
-        return keras.optimizers.SGD(learning_rate, momentum=0.9)
-    if name == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate)
-    if name == "adagrad":
-        return keras.optimizers.Adagrad(learning_rate)
-    if name == "adam":
-        return keras.optimizers.Adam(learning_rate)
-    raise ConfigError(f"Unknown optimizer {name!r}.")
+    if name not in _OPTIMIZER_CLASSES:
+        raise ConfigError(f"Unknown optimizer {name!r}.")
+    class_name, arguments = _OPTIMIZER_CLASSES[name]
+    return getattr(keras.optimizers, class_name)(float(learning_rate), **arguments)
 
 
 def build_loss(name: str) -> keras.losses.Loss:
@@ -496,13 +498,9 @@ def keras_code(config: TrainConfig) -> str:
             "def step(x):  # 1 where x > 0, else 0; its derivative is 0 everywhere\n"
             "    return tf.cast(x > 0, x.dtype), lambda upstream: tf.zeros_like(upstream)\n\n"
         )
-    optimizer = {
-        "sgd": f"tf.keras.optimizers.SGD(learning_rate={config.learning_rate:g})",
-        "momentum": f"tf.keras.optimizers.SGD(learning_rate={config.learning_rate:g}, momentum=0.9)",
-        "rmsprop": f"tf.keras.optimizers.RMSprop(learning_rate={config.learning_rate:g})",
-        "adagrad": f"tf.keras.optimizers.Adagrad(learning_rate={config.learning_rate:g})",
-        "adam": f"tf.keras.optimizers.Adam(learning_rate={config.learning_rate:g})",
-    }[config.optimizer]
+    class_name, arguments = _OPTIMIZER_CLASSES[config.optimizer]
+    arguments = ", ".join([f"learning_rate={config.learning_rate:g}"] + [f"{k}={v}" for k, v in arguments.items()])
+    optimizer = f"tf.keras.optimizers.{class_name}({arguments})"
     one_hot = config.loss != "sparse_categorical_crossentropy"
     labels = "tf.keras.utils.to_categorical(train_labels, 10)" if one_hot else "train_labels"
     lines = [

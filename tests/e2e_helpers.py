@@ -106,6 +106,29 @@ def wait_for_idle(page, timeout_s: float = 90) -> None:
     raise AssertionError("the page was still running after %.0f s" % timeout_s)
 
 
+def set_slider(page, label: str, first_key: str, presses: int, key: str) -> None:
+    """Move a Streamlit slider with the keyboard, as a learner without a mouse would, and wait for the rerun."""
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text=label).first
+    slider.locator("input").first.focus()
+    page.keyboard.press(first_key)
+    for _ in range(presses):
+        page.keyboard.press(key)
+    wait_for_idle(page)
+
+
+def click_nav(page, link: str, expected_text: str) -> None:
+    """Follow a sidebar link. On a loaded 2-core machine a click that lands while the browser is busy
+    redrawing the live chart is occasionally dropped by the frontend; a learner would click again, so do we."""
+    for _ in range(3):
+        page.get_by_role("link", name=link).first.click()
+        try:
+            page.get_by_text(expected_text).first.wait_for(timeout=20_000)
+            return
+        except Exception:  # playwright's TimeoutError: try the click once more
+            continue
+    raise AssertionError(f"the {link!r} link never opened its page")
+
+
 def exceptions_on(page) -> list[str]:
     return page.locator('[data-testid="stException"]').all_inner_texts()
 

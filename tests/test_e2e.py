@@ -8,36 +8,15 @@ from tests.conftest import ROOT
 from tests.e2e_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    click_nav,
     exceptions_on,
     require_chromium,
     screenshot,
+    set_slider,
     streamlit_server,
     wait_for_idle,
 )
 from ui.nav import all_pages
-
-
-def set_slider(page, label: str, first_key: str, presses: int, key: str) -> None:
-    """Move a Streamlit slider with the keyboard, as a learner without a mouse would, and wait for the rerun."""
-    slider = page.locator('[data-testid="stSlider"]').filter(has_text=label).first
-    slider.locator("input").first.focus()
-    page.keyboard.press(first_key)
-    for _ in range(presses):
-        page.keyboard.press(key)
-    wait_for_idle(page)
-
-
-def click_nav(page, link: str, expected_text: str) -> None:
-    """Follow a sidebar link. On a loaded 2-core machine a click that lands while the browser is busy
-    redrawing the live chart is occasionally dropped by the frontend; a learner would click again, so do we."""
-    for _ in range(3):
-        page.get_by_role("link", name=link).first.click()
-        try:
-            page.get_by_text(expected_text).first.wait_for(timeout=20_000)
-            return
-        except Exception:  # playwright's TimeoutError: try the click once more
-            continue
-    raise AssertionError(f"the {link!r} link never opened its page")
 
 
 @pytest.fixture(scope="module")
