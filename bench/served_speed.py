@@ -6,15 +6,16 @@
 Starts `streamlit run streamlit_app.py` and a headless Chromium (both from requirements-dev.txt; Chromium
 from the system, as in the browser tests), presses Start training with the page's default settings and
 watches the live view until the run ends. The training time is read off the page. Each round also trains
-the same configuration twice more with nobody watching: on the server while the browser shows the Home
-page, and in this process. Rounds are interleaved and each side's best
-time is kept. Everything shares this machine's CPUs: the server, the browser drawing the chart and this
-script. The last line printed is one JSON object:
+the same configuration twice more with nobody watching: on the server with the page frozen right after the
+Start click (Chrome's page-lifecycle freeze: no timers run, so the page asks for no redraws), and in this
+process. Rounds are interleaved and each side's best time is kept. Everything shares this machine's CPUs:
+the server, the browser drawing the chart and this script. --quick is a smoke run: its runs are too short
+for the ratios to mean anything. The last line printed is one JSON object:
 
     served_s                 training time on the server with the Train page open, redrawing live
-    served_away_s            the same run on the same server while the learner is on the Home page
+    served_frozen_s          the same run on the same server with the page frozen: no live view
     unwatched_s              the same run in this process, no server involved
-    live_view_overhead       served_s / served_away_s - 1: what watching live costs
+    live_view_overhead       served_s / served_frozen_s - 1: what watching live costs
     served_vs_in_process     served_s / unwatched_s - 1
     browser_updates_per_s    how often the progress text in the browser changed while the run went on
 """
@@ -32,7 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lib.data import load_mnist  # noqa: E402
 from lib.runtime import compute_device  # noqa: E402
 from lib.training import TrainConfig, TrainingJob  # noqa: E402
-from tests.e2e_helpers import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_for_idle  # noqa: E402
+from tests.e2e_helpers import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    set_slider,
+    streamlit_server,
+    wait_for_idle,
+)
 
 
 def unwatched(mnist, config: TrainConfig) -> float:
@@ -64,27 +71,22 @@ FINISHED = """() => [...document.querySelectorAll('[data-testid="stAlert"]')]
 def served(page, url: str, quick: bool, watch: bool = True) -> tuple[float, float, float]:
     """One run on the Train page in a fresh session; (training seconds, test accuracy, updates per second).
 
-    watch=False presses Start and goes straight to the Home page (no live view polls the run), then comes back
-    once the run has had time to end: the same server and run, without the live view.
+    watch=False freezes the page right after Start and thaws it once the run has had time to end: the same
+    server and run, with no live view redrawing it.
     """
     page.goto(f"{url}/train")
     wait_for_idle(page)
-    if quick:
-        for label, presses in (("Share of the 60,000", 9), ("Epochs", 0)):
-            slider = page.locator('[data-testid="stSlider"]').filter(has_text=label).first
-            slider.locator("input").first.focus()
-            page.keyboard.press("Home")
-            for _ in range(presses):
-                page.keyboard.press("ArrowRight")
-            wait_for_idle(page)
+    if quick:  # 10% of the images, 1 epoch
+        set_slider(page, "Share of the 60,000", "Home", 9, "ArrowRight")
+        set_slider(page, "Epochs", "Home", 0, "ArrowRight")
     page.evaluate(RECORD_UPDATES)
     page.get_by_role("button", name="Start training").click()
-    if not watch:
-        page.get_by_role("link", name="Home").first.click()
-        page.get_by_text("The course map").first.wait_for()
+    if not watch:  # freeze the page (no timers, so no redraws) until the run has ended, then read its results
         wait_for_idle(page)
-        time.sleep(away_seconds(quick))
-        page.get_by_role("link", name="Train MNIST").first.click()
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Page.setWebLifecycleState", {"state": "frozen"})
+        time.sleep(3.0 if quick else 12.0)
+        cdp.send("Page.setWebLifecycleState", {"state": "active"})
     page.wait_for_function(FINISHED, polling=500)  # checked in the page twice a second: no busy polling from here
     times = page.evaluate("window.progressUpdates")
     wait_for_idle(page)
@@ -99,11 +101,6 @@ def served(page, url: str, quick: bool, watch: bool = True) -> tuple[float, floa
     return seconds, accuracy, updates
 
 
-def away_seconds(quick: bool) -> float:
-    """How long the unwatched served run is left alone: comfortably longer than the run takes here."""
-    return 3.0 if quick else 12.0
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="10%% of the images and 1 epoch, one round")
@@ -116,7 +113,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    served_runs, away_runs, unwatched_runs = [], [], []
+    served_runs, frozen_runs, unwatched_runs = [], [], []
     with streamlit_server() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
@@ -126,13 +123,13 @@ def main() -> None:
             served_runs.append(served(page, url, args.quick))
             seconds, accuracy, updates = served_runs[-1]
             print(f"served, watched live:  {seconds:6.2f} s  test accuracy {accuracy:.4f}  {updates:.1f} updates/s")
-            away_runs.append(served(page, url, args.quick, watch=False)[0])
-            print(f"served, page away:     {away_runs[-1]:6.2f} s")
+            frozen_runs.append(served(page, url, args.quick, watch=False)[0])
+            print(f"served, page frozen:   {frozen_runs[-1]:6.2f} s")
             unwatched_runs.append(unwatched(mnist, config))
             print(f"unwatched, in process: {unwatched_runs[-1]:6.2f} s")
         browser.close()
     served_s = min(run[0] for run in served_runs)
-    away_s = min(away_runs)
+    frozen_s = min(frozen_runs)
     unwatched_s = min(unwatched_runs)
     print(
         json.dumps(
@@ -141,14 +138,14 @@ def main() -> None:
                 "images": round(60000 * config.data_fraction),
                 "epochs": config.epochs,
                 "served_s": round(served_s, 3),
-                "served_away_s": round(away_s, 3),
+                "served_frozen_s": round(frozen_s, 3),
                 "unwatched_s": round(unwatched_s, 3),
-                "live_view_overhead": round(served_s / away_s - 1, 3),
+                "live_view_overhead": round(served_s / frozen_s - 1, 3),
                 "served_vs_in_process": round(served_s / unwatched_s - 1, 3),
                 "browser_updates_per_s": round(min(run[2] for run in served_runs), 2),
                 "served_test_accuracy": round(min(run[1] for run in served_runs), 4),
                 "served_runs_s": [run[0] for run in served_runs],
-                "served_away_runs_s": away_runs,
+                "served_frozen_runs_s": frozen_runs,
                 "unwatched_runs_s": [round(s, 3) for s in unwatched_runs],
             }
         )
