@@ -195,7 +195,10 @@ def _draw_progress():
             f"{snap.steps_per_epoch:,} · {snap.elapsed_s:.1f} s{left} · {snap.state} on {snap.device}",
         )
     if snap.history.batch_loss:
-        st.vega_lite_chart(make_training_chart(snap.history, snap.steps_per_epoch, job.config.epochs), width="content")
+        # While it runs, the epoch axis spans the whole run; once it has ended (a stop or a divergence may come
+        # early), the axis fits the curves it has, so a few batches stay visible.
+        epochs_axis = job.config.epochs if job.active else None
+        st.vega_lite_chart(make_training_chart(snap.history, snap.steps_per_epoch, epochs_axis), width="content")
         st.caption(
             "Grey: the loss and accuracy of each batch, smoothed (single batches are noisy: that is the "
             "*stochastic* in stochastic gradient descent). Blue: the mean over each epoch. Orange: the held-out "
