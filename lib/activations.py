@@ -5,54 +5,30 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from lib.choices import ACTIVATIONS
 from lib.runtime import tf
-
-
-@tf.custom_gradient
-def step(x):
-    """The brain's threshold: 1 where x > 0, else 0. Its derivative is 0 wherever it exists."""
-    y = tf.cast(x > 0, x.dtype)
-
-    def grad(upstream):
-        return tf.zeros_like(upstream)  # flat everywhere: nothing for gradient descent to follow
-
-    return y, grad
-
-
-# name: (function of a tensor, where it is used)
-ACTIVATIONS = {
-    "step": (
-        step,
-        "The brain's threshold. Its derivative is 0 everywhere (undefined at 0), so gradient "
-        "descent gets no signal through it: it is not used to train networks.",
-    ),
-    "relu": (
-        tf.nn.relu,
-        "max(0, x). The usual choice between layers: simple, cheap, and its gradient is 1 "
-        "for every positive input, so it does not fade.",
-    ),
-    "sigmoid": (
-        tf.sigmoid,
-        "1 / (1 + e⁻ˣ), between 0 and 1: the output of a binary classifier (one "
-        "probability). Its gradient is at most 0.25 and vanishes for large |x|.",
-    ),
-    "tanh": (tf.tanh, "Between −1 and 1, centred on 0; once common in hidden layers. Vanishes for large |x| too."),
-    "leaky_relu": (
-        lambda x: tf.nn.leaky_relu(x, alpha=0.1),
-        "ReLU with a small slope (0.1) for x < 0, so no neuron's gradient is ever exactly 0.",
-    ),
-    "gelu": (tf.nn.gelu, "x·Φ(x), a smooth ReLU used in transformers such as GPT."),
-}
 
 
 def curve_with_derivative(name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """f(x) and f'(x), the derivative computed by TensorFlow's autodiff (GradientTape), not by hand."""
-    function = ACTIVATIONS[name][0]
+    function = ACTIVATIONS[name].function
     x = tf.constant(x, dtype=tf.float64)
     with tf.GradientTape() as tape:
         tape.watch(x)
         y = function(x)
     return y.numpy(), tape.gradient(y, x).numpy()  # elementwise f: d(sum f)/dx_i = f'(x_i)
+
+
+def one_sided_slopes(name: str, at: float = 0.0, h: float = 1e-7) -> tuple[float, float, float]:
+    """(slope from the left, slope from the right, what autodiff reports) at one point: where the two
+    slopes differ, the function has no derivative there, and autodiff returns a convention."""
+    function = ACTIVATIONS[name].function
+    points = tf.constant([at - h, at, at + h], dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(points)
+        values = function(points)
+    left, middle, right = values.numpy()
+    return (middle - left) / h, (right - middle) / h, float(tape.gradient(values, points).numpy()[1])
 
 
 def softmax(logits, temperature: float = 1.0) -> np.ndarray:

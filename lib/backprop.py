@@ -1,4 +1,4 @@
-"""The seed's one-neuron experiment in Keras: train f(x1, x2) = w1·x1 + w2·x2 + b to learn 2·x1 + x2 + 1,
+"""The notebook's one-neuron experiment in Keras: train f(x1, x2) = w1·x1 + w2·x2 + b to learn 2·x1 + x2 + 1,
 and compute every gradient three ways: the chain rule by hand, GradientTape, and finite differences."""
 
 from __future__ import annotations
@@ -7,12 +7,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib.choices import build_optimizer
 from lib.models import build_single_neuron
 from lib.runtime import tf
-from lib.training import build_optimizer
+from lib.series import thin
 
 TARGET = {"w1": 2.0, "w2": 1.0, "b": 1.0}
 PARAMS = ("w1", "w2", "b")
+MAX_EPOCHS_PER_CALL = 20_000  # one click trains at most this many (a few seconds on one core)
+MAX_HISTORY = 4_000  # rows kept for the charts; longer histories are thinned evenly (first and last kept)
+EXPLOSION_FACTOR = 100.0  # a loss this many times the untrained one means the steps are diverging
 
 
 def make_data(num_points: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -28,7 +32,8 @@ def mse(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
 
 
 def manual_gradient(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The chain rule by hand: ∂L/∂w = mean(∂L/∂f · ∂f/∂w) with ∂L/∂f = 2(f − y) (not 2·f, as the seed says)."""
+    """The chain rule by hand. With lᵢ = (fᵢ − yᵢ)² and L = mean lᵢ: ∂lᵢ/∂fᵢ = 2(fᵢ − yᵢ) (not 2·fᵢ, as the
+    notebook says), ∂fᵢ/∂w₁ = x₁ᵢ, so ∂L/∂w₁ = mean(2(fᵢ − yᵢ)·x₁ᵢ); likewise for w₂ (x₂ᵢ) and b (1)."""
     w1, w2, b = params
     dl_df = 2 * (w1 * x[:, 0] + w2 * x[:, 1] + b - y)
     return np.array([np.mean(dl_df * x[:, 0]), np.mean(dl_df * x[:, 1]), np.mean(dl_df * 1.0)])
@@ -70,6 +75,7 @@ class NeuronExperiment:
         self._y = tf.constant(self.y.reshape(-1, 1), dtype=dtype)
         self.epoch = 0
         self.history = [self._record()]
+        self.initial_loss = self.history[0]["loss"]
         self._train_steps = tf.function(self._steps)  # traced once per experiment, reused by every train()
 
     # --- reading the neuron -------------------------------------------------------------------
@@ -118,12 +124,27 @@ class NeuronExperiment:
         return records.stack()
 
     def train(self, epochs: int) -> None:
-        """Like re-running the seed's cell: continue from where the neuron is now."""
-        if not 1 <= int(epochs) <= 100_000:
-            raise ValueError("Train between 1 and 100,000 epochs at a time.")
+        """Like re-running the notebook's cell: continue from where the neuron is now."""
+        if not 1 <= int(epochs) <= MAX_EPOCHS_PER_CALL:
+            raise ValueError(f"Train between 1 and {MAX_EPOCHS_PER_CALL:,} epochs at a time.")
         for w1, w2, b, loss in self._train_steps(tf.constant(int(epochs))).numpy():
             self.epoch += 1
             self.history.append({"epoch": self.epoch, "w1": w1, "w2": w2, "b": b, "loss": loss})
+        if len(self.history) > MAX_HISTORY:  # keep memory bounded however often the learner clicks
+            self.history = [self.history[i] for i in thin(len(self.history), MAX_HISTORY // 2)]
+
+    @property
+    def diverging(self) -> bool:
+        """The loss is no longer a finite number, or has grown far past the untrained loss."""
+        loss = self.history[-1]["loss"]
+        return not np.isfinite(loss) or loss > EXPLOSION_FACTOR * max(self.initial_loss, 1e-12)
+
+    def epochs_to_reach(self, tolerance: float = 0.01) -> int | None:
+        """The first recorded epoch at which every parameter is within tolerance of its target."""
+        for row in self.history:
+            if all(abs(row[name] - TARGET[name]) <= tolerance for name in PARAMS):
+                return int(row["epoch"])
+        return None
 
     def step(self) -> StepDetail:
         """One step, with what the optimizer computed along the way."""
@@ -133,8 +154,7 @@ class NeuronExperiment:
         if self.optimizer_name == "adam":
             opt = self.optimizer
             t = int(opt.iterations.numpy())
-            m = np.concatenate([v.numpy().ravel() for v in opt._momentums])
-            v = np.concatenate([v.numpy().ravel() for v in opt._velocities])
+            m, v = self._optimizer_slots("momentum"), self._optimizer_slots("velocity")
             beta_1, beta_2 = float(opt.beta_1), float(opt.beta_2)
             moments = {
                 "t": t,
@@ -147,6 +167,12 @@ class NeuronExperiment:
                 "epsilon": float(opt.epsilon),
             }
         return StepDetail(self.optimizer_name, self.learning_rate, before, gradient, self.params(), moments)
+
+    def _optimizer_slots(self, kind: str) -> np.ndarray:
+        """Adam's m ("momentum") or v ("velocity") for w1, w2, b, read from the optimizer's public variables."""
+        slots = [v for v in self.optimizer.variables if v.name.endswith(f"_{kind}")]
+        kernel, bias = (s for s in slots if "kernel" in s.name), (s for s in slots if "bias" in s.name)
+        return np.concatenate([next(kernel).numpy().ravel(), next(bias).numpy().ravel()]).astype(np.float64)
 
     # --- the chain rule, three ways -------------------------------------------------------------
     def chain_rule_rows(self) -> list[dict]:
@@ -170,7 +196,8 @@ class NeuronExperiment:
         ]
 
     def point_values(self, index: int) -> dict:
-        """Forward values for one data point, and the local derivatives on its path."""
+        """Forward values for one data point i, the local derivatives on its path, and the gradient of its own
+        loss lᵢ = (fᵢ − yᵢ)² with respect to each parameter (the batch gradient is the mean of these)."""
         w1, w2, b = self.params()
         x1, x2 = self.x[index]
         y = self.y[index]
@@ -190,4 +217,5 @@ class NeuronExperiment:
             "L": self.loss(),
             "dL_df": 2 * (f - y),
             "n": len(self.y),
+            "point_gradient": np.array([2 * (f - y) * x1, 2 * (f - y) * x2, 2 * (f - y)]),
         }

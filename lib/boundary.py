@@ -89,3 +89,38 @@ def train_boundary(
     gx, gy = np.meshgrid(np.linspace(low[0], high[0], grid_size), np.linspace(low[1], high[1], grid_size))
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
     return BoundaryResult(accuracy, gx.ravel(), gy.ravel(), model(grid).numpy()[:, 0], losses)
+
+
+def halfplane_agreement(result: BoundaryResult, iterations: int = 50) -> float:
+    """The share of grid cells on which the best straight boundary (a half-plane, fitted by logistic regression
+    with Newton's method) agrees with the network's decision. 1.0 means the boundary is a straight line."""
+    decided = result.grid_probability > 0.5
+    if decided.all() or not decided.any():
+        return 1.0
+    x = np.stack([result.grid_x, result.grid_y, np.ones_like(result.grid_x)], axis=1).astype(np.float64)
+    x[:, :2] = (x[:, :2] - x[:, :2].mean(axis=0)) / x[:, :2].std(axis=0)
+    target, theta = decided.astype(np.float64), np.zeros(3)
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-np.clip(x @ theta, -30, 30)))
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + 1e-6 * np.eye(3)
+        theta -= np.linalg.solve(hessian, x.T @ (p - target))
+    return float(np.mean((x @ theta > 0) == decided))
+
+
+def confidence(result: BoundaryResult) -> float:
+    """How sure the network is, on average over the data-covering grid: mean of max(p, 1 − p), 50% to 100%."""
+    p = result.grid_probability
+    return float(np.mean(np.maximum(p, 1 - p)))
+
+
+def describe_boundary(result: BoundaryResult, straight_above: float = 0.995) -> str:
+    """A sentence about one trained network's boundary, built from its numbers."""
+    agreement = halfplane_agreement(result)
+    shape = (
+        f"its boundary is a straight line (a half-plane matches {agreement:.1%} of its decisions)"
+        if agreement >= straight_above
+        else f"its boundary bends (the best straight line matches only {agreement:.1%} of its decisions)"
+    )
+    sure = confidence(result)
+    tone = "unsure, near 50% (pale)" if sure < 0.65 else "fairly sure" if sure < 0.85 else "confident"
+    return f"accuracy {result.accuracy:.0%}; {shape}; on average it is {tone}: {sure:.0%} for its chosen class"

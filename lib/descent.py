@@ -1,22 +1,36 @@
-"""Gradient descent on small loss surfaces, with the real keras.optimizers on tf.Variables."""
+"""Gradient descent on small loss surfaces, with the real keras.optimizers on tf.Variables.
+
+Every sentence the lesson says about a run ("converged", "stuck in the local minimum", "zig-zags",
+"diverged") is built here from the run's own numbers.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from lib.choices import OPTIMIZERS, build_optimizer
 from lib.runtime import tf
-from lib.training import OPTIMIZERS, build_optimizer
+
 
 # --- one parameter ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Curve:
+    function: object  # loss of w; works on floats, arrays and tf tensors
+    view: tuple[float, float]  # the range of w drawn by default
+
+
 CURVES_1D = {
-    "bowl: (w − 2)² + 1": lambda w: (w - 2.0) ** 2 + 1.0,
-    "two valleys: w⁴/4 − w² + w/2 + 2": lambda w: w**4 / 4 - w**2 + w / 2 + 2.0,
+    "bowl: (w − 2)² + 1": Curve(lambda w: (w - 2.0) ** 2 + 1.0, (-3.5, 4.5)),
+    "two valleys: w⁴/4 − w² + w/2 + 2": Curve(lambda w: w**4 / 4 - w**2 + w / 2 + 2.0, (-2.6, 2.6)),
 }
+CONVERGED_GRADIENT = 1e-3  # |f'(w)| below this counts as having arrived
 
 
 def descent_1d(curve: str, start: float, learning_rate: float, steps: int) -> list[dict]:
     """Plain gradient descent w ← w − lr·f'(w); f' by autodiff. Stops early if w runs off to infinity."""
-    function = CURVES_1D[curve]
+    function = CURVES_1D[curve].function
     w = tf.Variable(float(start), dtype=tf.float64)
     rows = []
     for i in range(steps + 1):
@@ -33,17 +47,90 @@ def descent_1d(curve: str, start: float, learning_rate: float, steps: int) -> li
     return rows
 
 
-def classify_descent(rows: list[dict]) -> str:
-    """'diverged', 'oscillating', 'converged' or 'slow', read off the steps themselves."""
+def curve_minima(curve: str, low: float = -10.0, high: float = 10.0) -> list[dict]:
+    """Every local minimum of the curve in [low, high], lowest first: w and loss, found from f' by bisection."""
+    function = CURVES_1D[curve].function
+    w = np.linspace(low, high, 20001)
+    h = 1e-6
+    slope = (function(w + h) - function(w - h)) / (2 * h)
+    minima = []
+    for i in np.flatnonzero((slope[:-1] < 0) & (slope[1:] >= 0)):  # f' goes from − to +: a minimum
+        a, b = w[i], w[i + 1]
+        for _ in range(60):
+            mid = (a + b) / 2
+            if (function(mid + h) - function(mid - h)) < 0:
+                a = mid
+            else:
+                b = mid
+        minima.append({"w": (a + b) / 2, "loss": float(function((a + b) / 2))})
+    return sorted(minima, key=lambda m: m["loss"])
+
+
+def describe_descent(rows: list[dict], curve: str) -> tuple[str, str]:
+    """(kind, sentence): what this run did, read off its own steps. kind is one of
+    'diverged', 'oscillating', 'converged', 'local minimum', 'on its way'."""
+    minima = curve_minima(curve)
+    best = minima[0]
     first, last = rows[0], rows[-1]
-    if not np.isfinite(last["w"]) or (
-        len(rows) > 2 and abs(last["gradient"]) > abs(first["gradient"]) + 1e-9 and last["loss"] > first["loss"]
-    ):
-        return "diverged"
-    signs = np.sign([row["gradient"] for row in rows[-5:] if abs(row["gradient"]) > 1e-12])
-    if len(signs) >= 3 and np.all(signs[1:] != signs[:-1]):
-        return "oscillating"
-    return "converged" if abs(last["gradient"]) < 1e-3 else "slow"
+    ws = np.array([row["w"] for row in rows])
+    nearest = min(minima, key=lambda m: abs(m["w"] - last["w"])) if np.isfinite(last["w"]) else best
+    distance = np.abs(ws - nearest["w"])
+    signs = np.sign(ws[-5:] - nearest["w"])
+    alternating = len(rows) >= 3 and bool(np.all(signs[1:] * signs[:-1] < 0))
+    tail = ", ".join(f"{w:.3g}" for w in ws[-4:])
+    if not np.isfinite(last["w"]) or (len(rows) > 2 and distance[-1] > distance[0] and last["loss"] > first["loss"]):
+        how = "jumps from one side of the minimum to the other, further each time" if alternating else "runs away"
+        return "diverged", (
+            f"**Diverging.** Each step overshoots: w {how} (last positions: {tail}), and the loss grew from "
+            f"{first['loss']:.4g} to {last['loss']:.4g}."
+        )
+    if abs(last["gradient"]) < CONVERGED_GRADIENT:
+        where = f"w = {last['w']:.4f}, loss {last['loss']:.4f}, gradient {last['gradient']:.1e}"
+        if abs(nearest["w"] - best["w"]) < 1e-6 or len(minima) == 1:
+            return "converged", f"**Converged** to the lowest point after {last['step']} steps: {where}."
+        return "local minimum", (
+            f"**Stuck in a local minimum.** After {last['step']} steps: {where}. The lowest point is at "
+            f"w ≈ {best['w']:.3f} (loss {best['loss']:.3f}), but here the slope is flat and every small step "
+            "leads uphill, so gradient descent stays."
+        )
+    if alternating:
+        settling = (
+            "the jumps are shrinking, so it is settling"
+            if distance[-1] < distance[-3]
+            else "the jumps are not shrinking"
+        )
+        return "oscillating", (
+            f"**Oscillating.** Each step jumps over the minimum at w ≈ {nearest['w']:.3f} to the other side "
+            f"(last positions: {tail}); {settling}. "
+            f"Now w = {last['w']:.4f}, loss {last['loss']:.4f}."
+        )
+    return "on its way", (
+        f"**Still on its way.** After {last['step']} steps w = {last['w']:.4f}, {distance[-1]:.3g} from the "
+        f"minimum at w ≈ {nearest['w']:.3f}; the gradient is {last['gradient']:.3g} and the last step moved w by "
+        f"{abs(ws[-1] - ws[-2]) if len(ws) > 1 else 0:.3g}."
+    )
+
+
+def descent_view(curve: str, rows: list[dict], max_growth: float = 1.0) -> dict:
+    """What the 1-D chart shows: a range of w that holds every visited point it can, and the points placed on it.
+
+    The default view grows to take in the visited points, by at most max_growth times its width on each
+    side; a point beyond that is drawn at the edge and marked (off_chart), never dropped.
+    """
+    low, high = CURVES_1D[curve].view
+    width = high - low
+    ws = np.array([row["w"] for row in rows], dtype=float)
+    finite = ws[np.isfinite(ws)]
+    lo = max(min(low, finite.min(initial=low)), low - max_growth * width)
+    hi = min(max(high, finite.max(initial=high)), high + max_growth * width)
+    shown_w = np.clip(np.nan_to_num(ws, nan=hi, posinf=hi, neginf=lo), lo, hi)
+    off = shown_w != ws
+    function = CURVES_1D[curve].function
+    points = [
+        {**row, "shown_w": float(x), "shown_loss": float(function(x)) if o else row["loss"], "off_chart": bool(o)}
+        for row, x, o in zip(rows, shown_w, off, strict=True)
+    ]
+    return {"low": float(lo), "high": float(hi), "points": points, "off_chart": int(off.sum())}
 
 
 # --- two parameters -----------------------------------------------------------------------------
@@ -57,26 +144,50 @@ def _line_mse(p):
     return tf.reduce_mean((slope * LINE_X + intercept - LINE_Y) ** 2, axis=-1)
 
 
-SURFACES = {  # name: (loss of a 2-vector, x range, y range, default start)
-    "elongated bowl": (lambda p: 0.5 * p[0] ** 2 + 5.0 * p[1] ** 2, (-4.0, 4.0), (-2.0, 2.0), (-3.5, 1.5)),
-    "fitting a line (real MSE)": (_line_mse, (-2.0, 3.0), (-1.0, 3.0), (-1.5, -0.5)),
-    "saddle: x² − y² + y⁴/4": (lambda p: p[0] ** 2 - p[1] ** 2 + p[1] ** 4 / 4, (-2.0, 2.0), (-2.5, 2.5), (1.8, 0.01)),
+@dataclass(frozen=True)
+class Surface:
+    function: object  # loss of a 2-vector (or of a 2×N grid)
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    start: tuple[float, float]
+    minimum: float  # the lowest loss on the surface, for "reached the minimum"
+
+
+SURFACES = {
+    "elongated bowl": Surface(lambda p: 0.5 * p[0] ** 2 + 5.0 * p[1] ** 2, (-4.0, 4.0), (-2.0, 2.0), (-3.5, 1.5), 0.0),
+    "fitting a line (real MSE)": Surface(
+        _line_mse,
+        (-2.0, 3.0),
+        (-1.0, 3.0),
+        (-1.5, -0.5),
+        float(np.mean((np.polyval(np.polyfit(LINE_X, LINE_Y, 1), LINE_X) - LINE_Y) ** 2)),
+    ),
+    "saddle: x² − y² + y⁴/4": Surface(
+        lambda p: p[0] ** 2 - p[1] ** 2 + p[1] ** 4 / 4, (-2.0, 2.0), (-2.5, 2.5), (1.8, 0.01), -1.0
+    ),
 }
+TWO_D_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+RUNAWAY = 1e3  # a path this far from the origin has diverged
+
+
+def surface_loss(surface: str, points: np.ndarray) -> np.ndarray:
+    """The loss at each row (x, y) of points."""
+    points = np.asarray(points, dtype=np.float64)
+    return SURFACES[surface].function(tf.constant(points.T)).numpy()
 
 
 def surface_grid(surface: str, size: int = 50) -> dict[str, np.ndarray]:
     """The loss on a size×size grid, for the contour map."""
-    function, (x0, x1), (y0, y1), _ = SURFACES[surface]
-    gx, gy = np.meshgrid(np.linspace(x0, x1, size), np.linspace(y0, y1, size))
-    values = function(tf.constant(np.stack([gx.ravel(), gy.ravel()]), dtype=tf.float64)).numpy()
-    return {"x": gx.ravel(), "y": gy.ravel(), "loss": values}
+    spec = SURFACES[surface]
+    gx, gy = np.meshgrid(np.linspace(*spec.x_range, size), np.linspace(*spec.y_range, size))
+    return {"x": gx.ravel(), "y": gy.ravel(), "loss": surface_loss(surface, np.stack([gx.ravel(), gy.ravel()], 1))}
 
 
 def optimizer_path(
     surface: str, optimizer: str, start, learning_rate: float, steps: int, noise: float = 0.0, seed: int = 0
 ) -> np.ndarray:
     """The path of a real Keras optimizer from `start`; noise adds Gaussian noise to each gradient ("stochastic")."""
-    function = SURFACES[surface][0]
+    function = SURFACES[surface].function
     start = np.asarray(start, dtype=np.float64)
     point = tf.Variable(start)
     opt = build_optimizer(optimizer, learning_rate)
@@ -94,27 +205,107 @@ def optimizer_path(
         return visited.stack()
 
     path = np.concatenate([start[None, :], run().numpy()])
-    runaway = np.flatnonzero(~np.isfinite(path).all(axis=1) | (np.abs(path).max(axis=1) > 1e3))
+    runaway = np.flatnonzero(~np.isfinite(path).all(axis=1) | (np.abs(path).max(axis=1) > RUNAWAY))
     return path[: runaway[0] + 1] if len(runaway) else path  # diverged: the path up to the blow-up
 
 
 def all_paths(
-    surface: str,
-    start,
-    learning_rate: float,
-    steps: int,
-    noise: float = 0.0,
-    optimizers=("sgd", "momentum", "rmsprop", "adam"),
-    seed: int = 0,
+    surface: str, start, learning_rate: float, steps: int, noise: float = 0.0, optimizers=TWO_D_OPTIMIZERS, seed=0
 ) -> dict[str, np.ndarray]:
+    """Each optimizer's path, keyed by its label (the label the legend and the table show)."""
     return {
-        OPTIMIZERS[name][0]: optimizer_path(surface, name, start, learning_rate, steps, noise, seed)
-        for name in optimizers
+        OPTIMIZERS[key].label: optimizer_path(surface, key, start, learning_rate, steps, noise, seed)
+        for key in optimizers
     }
+
+
+def describe_path(surface: str, path: np.ndarray, steps: int, tolerance: float = 0.01) -> dict:
+    """What a path did, in numbers: where it ended, whether it diverged, when it first came within `tolerance`
+    of the surface's lowest loss, how often it reversed direction (zig-zag) and how often the loss went up."""
+    spec = SURFACES[surface]
+    finite = path[np.isfinite(path).all(axis=1)]
+    losses = surface_loss(surface, finite)
+    moves = np.diff(finite, axis=0)
+    reversals = int(np.sum(np.einsum("ij,ij->i", moves[1:], moves[:-1]) < 0)) if len(moves) > 1 else 0
+    near = np.flatnonzero(losses <= spec.minimum + tolerance)
+    return {
+        "diverged": len(path) - 1 < steps,
+        "steps": len(path) - 1,
+        "final": finite[-1],
+        "final_loss": float(losses[-1]),
+        "reached_after": int(near[0]) if len(near) else None,
+        "reversals": reversals,
+        "moves": len(moves),
+        "loss_rises": int(np.sum(np.diff(losses) > 1e-12)),
+    }
+
+
+def describe_paths(surface: str, paths: dict[str, np.ndarray], steps: int) -> list[str]:
+    """One sentence per finding, computed from the paths: who reached the minimum first, who zig-zagged, who
+    overshot (the loss went up), who diverged."""
+    facts = {name: describe_path(surface, path, steps) for name, path in paths.items()}
+    sentences = []
+    reached = sorted((f["reached_after"], name) for name, f in facts.items() if f["reached_after"] is not None)
+    if reached:
+        order = ", then ".join(f"{name} ({after} steps)" for after, name in reached)
+        sentences.append(f"Reached the lowest region (loss within 0.01 of the minimum) first: {order}.")
+    missed = [name for name, f in facts.items() if f["reached_after"] is None and not f["diverged"]]
+    if missed:
+        sentences.append(f"Not there after {steps} steps: {', '.join(missed)}.")
+    zigzag = [f"{name} ({f['reversals']} of {f['moves']} steps)" for name, f in facts.items() if f["reversals"]]
+    if zigzag:
+        sentences.append(f"Reversed direction (zig-zag): {', '.join(zigzag)}.")
+    straight = [name for name, f in facts.items() if not f["reversals"] and f["moves"] > 1]
+    if straight:
+        sentences.append(f"Never reversed direction: {', '.join(straight)}.")
+    rises = [f"{name} ({f['loss_rises']} steps)" for name, f in facts.items() if f["loss_rises"] and not f["diverged"]]
+    if rises:
+        sentences.append(f"Overshot, so the loss went up on some steps: {', '.join(rises)}.")
+    for name, f in facts.items():
+        if f["diverged"]:
+            sentences.append(
+                f"{name} diverged: after {f['steps']} steps it was more than {RUNAWAY:g} away, and its path stops "
+                "there (marked ✕ at the chart's edge when it left the picture)."
+            )
+    return sentences
 
 
 def gradient_at(surface: str, point) -> np.ndarray:
     variable = tf.Variable(np.asarray(point, dtype=np.float64))
     with tf.GradientTape() as tape:
-        loss = SURFACES[surface][0](variable)
+        loss = SURFACES[surface].function(variable)
     return tape.gradient(loss, variable).numpy()
+
+
+SADDLE = "saddle: x² − y² + y⁴/4"
+
+
+def escape_table(offset: float, learning_rate: float = 0.05, steps: int = 200) -> list[dict]:
+    """From (1.5, offset) on the saddle: after how many steps each optimizer is more than 1 away from the ridge."""
+    rows = []
+    for key in TWO_D_OPTIMIZERS:
+        path = optimizer_path(SADDLE, key, (1.5, offset), learning_rate, steps)
+        escaped = np.flatnonzero(np.abs(path[:, 1]) > 1.0)
+        rows.append(
+            {
+                "optimizer": OPTIMIZERS[key].label,
+                "left the ridge after (steps)": int(escaped[0]) if len(escaped) else None,
+                f"y after {steps} steps": float(path[-1, 1]),
+            }
+        )
+    return rows
+
+
+def describe_escapes(rows: list[dict], steps: int = 200) -> str:
+    """Who left the saddle's ridge first and last, from the table."""
+    key = "left the ridge after (steps)"
+    left = sorted((row[key], row["optimizer"]) for row in rows if row[key] is not None)
+    stayed = [row["optimizer"] for row in rows if row[key] is None]
+    parts = []
+    if left:
+        parts.append("Order of escape: " + ", ".join(f"{name} ({n} steps)" for n, name in left) + ".")
+    if stayed:
+        parts.append(f"Still on the ridge after {steps} steps: {', '.join(stayed)}.")
+    else:
+        parts.append("All of them got away from the flat point; none stayed stuck.")
+    return " ".join(parts)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from lib.fmt import num, operand
+
 
 def _quote(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A DOT string literal: backslashes and quotes escaped, each line break written as DOT's centred-line \\n."""
+    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n") + '"'
 
 
 def neuron_dot(num_inputs: int = 3, activation: str = "ReLU") -> str:
@@ -43,19 +47,19 @@ def network_dot(rows, hidden_activation: str, output_activation: str) -> str:
         "digraph network {",
         "  rankdir=TB; bgcolor=transparent; ranksep=0.3;",
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=12];',
-        '  image [label="image\\n28×28 pixels", fillcolor="#eceff1"];',
+        "  image [label=" + _quote("image\n28×28 pixels") + ', fillcolor="#eceff1"];',
     ]
     previous = "image"
     for row in rows:
-        label = f"{row.layer} ({row.kind})\\n{row.output_shape}"
+        label = f"{row.layer} ({row.kind})\n{row.output_shape}"
         if row.layer in activations:
-            label += f"\\nactivation: {activations[row.layer]}"
-        label += f"\\n{row.params:,} parameters"
+            label += f"\nactivation: {activations[row.layer]}"
+        label += f"\n{row.params:,} parameters"
         color = "#e3f2fd" if row.params == 0 else "#e8f5e9"
         lines.append(f"  {row.layer} [label={_quote(label)}, fillcolor={_quote(color)}];")
         lines.append(f"  {previous} -> {row.layer};")
         previous = row.layer
-    lines += ['  probs [label="10 probabilities\\n(digits 0–9)", fillcolor="#fff3e0"];']
+    lines += ["  probs [label=" + _quote("10 probabilities\n(digits 0–9)") + ', fillcolor="#fff3e0"];']
     lines += [f"  {previous} -> probs;", "}"]
     return "\n".join(lines)
 
@@ -63,37 +67,53 @@ def network_dot(rows, hidden_activation: str, output_activation: str) -> str:
 def computation_graph_dot(values: dict, gradient) -> str:
     """The one-neuron loss as a graph: x, w, b → products → f → f − y → square → mean → L.
 
-    `values` come from NeuronExperiment.point_values(i): each node shows its forward value for that
-    data point; each parameter also shows ∂L/∂parameter for the whole batch (`gradient`, ordered w1, w2, b).
-    Edge labels are the local derivatives that backpropagation multiplies together.
+    `values` come from NeuronExperiment.point_values(i): each node shows its forward value for that one data
+    point i; each parameter shows the gradient of that point's loss lᵢ and of the batch loss L (`gradient`,
+    ordered w1, w2, b: the mean of the points' gradients). Edges into the parameters' path carry the local
+    derivatives that backpropagation multiplies together.
     """
     v, (g1, g2, gb) = values, gradient
+    p1, p2, pb = v["point_gradient"]
 
     def node(name, label, color, shape="box"):
         return f'  {name} [label={_quote(label)}, shape={shape}, style="rounded,filled", fillcolor="{color}"];'
+
+    def edge(a, b, label=""):
+        return f"  {a} -> {b}" + (f" [label={_quote(label)}]" if label else "") + ";"
+
+    def parameter(symbol, value, point_grad, batch_grad):
+        return (
+            f"{symbol} = {num(value)}\n∂lᵢ/∂{symbol} = {num(point_grad)} (this point)"
+            f"\n∂L/∂{symbol} = {num(batch_grad)} (mean of all {v['n']:,})"
+        )
 
     lines = [
         "digraph loss {",
         "  rankdir=TB; bgcolor=transparent; nodesep=0.35; ranksep=0.45;",
         '  node [fontname="Helvetica", fontsize=11]; edge [fontname="Helvetica", fontsize=10, color="#607d8b"];',
-        node("x1", f"x₁ = {v['x1']:.3f}", "#e3f2fd"),
-        node("x2", f"x₂ = {v['x2']:.3f}", "#e3f2fd"),
-        node("w1", f"w₁ = {v['w1']:.4f}\\n∂L/∂w₁ = {g1:.4f}", "#fff3e0"),
-        node("w2", f"w₂ = {v['w2']:.4f}\\n∂L/∂w₂ = {g2:.4f}", "#fff3e0"),
-        node("b", f"b = {v['b']:.4f}\\n∂L/∂b = {gb:.4f}", "#fff3e0"),
-        node("m1", f"w₁·x₁ = {v['w1x1']:.4f}", "#ede7f6", "ellipse"),
-        node("m2", f"w₂·x₂ = {v['w2x2']:.4f}", "#ede7f6", "ellipse"),
-        node("f", f"f = w₁x₁ + w₂x₂ + b\\n= {v['f']:.4f}", "#ede7f6", "ellipse"),
-        node("y", f"y = {v['y']:.4f}", "#e3f2fd"),
-        node("r", f"f − y = {v['r']:.4f}", "#ede7f6", "ellipse"),
-        node("s", f"(f − y)² = {v['s']:.4f}", "#ede7f6", "ellipse"),
-        node("L", f"L = mean over {v['n']:,} points\\n= {v['L']:.5f}", "#e8f5e9"),
-        f'  x1 -> m1 [label="∂/∂w₁ = x₁ = {v["x1"]:.3f}"]; w1 -> m1;',
-        f'  x2 -> m2 [label="∂/∂w₂ = x₂ = {v["x2"]:.3f}"]; w2 -> m2;',
-        '  m1 -> f [label="1"]; m2 -> f [label="1"]; b -> f [label="∂f/∂b = 1"];',
-        '  f -> r [label="1"]; y -> r [label="−1"];',
-        f'  r -> s [label="2(f − y) = {v["dL_df"]:.4f}"];',
-        f'  s -> L [label="1/{v["n"]:,}"];',
+        node("x1", f"x₁ = {num(v['x1'], '.3f')}", "#e3f2fd"),
+        node("x2", f"x₂ = {num(v['x2'], '.3f')}", "#e3f2fd"),
+        node("w1", parameter("w₁", v["w1"], p1, g1), "#fff3e0"),
+        node("w2", parameter("w₂", v["w2"], p2, g2), "#fff3e0"),
+        node("b", parameter("b", v["b"], pb, gb), "#fff3e0"),
+        node("m1", f"w₁·x₁ = {num(v['w1x1'])}", "#ede7f6", "ellipse"),
+        node("m2", f"w₂·x₂ = {num(v['w2x2'])}", "#ede7f6", "ellipse"),
+        node("f", f"fᵢ = w₁x₁ + w₂x₂ + b\n= {num(v['f'])}", "#ede7f6", "ellipse"),
+        node("y", f"yᵢ = {num(v['y'])}", "#e3f2fd"),
+        node("r", f"fᵢ − yᵢ = {num(v['r'])}", "#ede7f6", "ellipse"),
+        node("s", f"lᵢ = (fᵢ − yᵢ)² = {num(v['s'])}", "#ede7f6", "ellipse"),
+        node("L", f"L = mean of the {v['n']:,} lᵢ\n= {num(v['L'], '.5f')}", "#e8f5e9"),
+        edge("x1", "m1"),
+        edge("w1", "m1", f"∂(w₁x₁)/∂w₁ = x₁ = {num(v['x1'], '.3f')}"),
+        edge("x2", "m2"),
+        edge("w2", "m2", f"∂(w₂x₂)/∂w₂ = x₂ = {num(v['x2'], '.3f')}"),
+        edge("m1", "f", "1"),
+        edge("m2", "f", "1"),
+        edge("b", "f", "∂f/∂b = 1"),
+        edge("f", "r", "1"),
+        edge("y", "r"),
+        edge("r", "s", f"2(fᵢ − yᵢ) = 2·{operand(v['r'])} = {num(v['dL_df'])}"),
+        edge("s", "L", f"1/{v['n']:,}"),
         "}",
     ]
     return "\n".join(lines)

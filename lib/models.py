@@ -5,24 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import keras
+import numpy as np
 
-from lib.activations import step
-from lib.runtime import tf  # noqa: F401  (configures TensorFlow's devices first)
+from lib.choices import ACTIVATIONS, BOUNDS, HIDDEN_ACTIVATIONS, OUTPUTS, ConfigError
 
 IMAGE_SHAPE = (28, 28)
 NUM_CLASSES = 10
-
-# Hidden-layer choices. "linear" means no activation at all; "step" is the brain-like
-# threshold whose derivative is zero, so gradient descent cannot move the layer before it.
-HIDDEN_ACTIVATIONS = {
-    "relu": "relu",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "elu": "elu",
-    "linear": "linear",
-    "step": step,
-}
-OUTPUT_ACTIVATIONS = ("softmax", "sigmoid")
 
 
 def build_mlp(
@@ -31,13 +19,14 @@ def build_mlp(
     output_activation: str = "softmax",
     seed: int | None = None,
 ) -> keras.Sequential:
-    """The seed's network: Flatten 28×28 → Dense(hidden_units) → Dense(10). Uncompiled."""
+    """The notebook's network: Flatten 28×28 → Dense(hidden_units) → Dense(10). Uncompiled."""
     if hidden_activation not in HIDDEN_ACTIVATIONS:
-        raise ValueError(f"Unknown hidden activation {hidden_activation!r}.")
-    if output_activation not in OUTPUT_ACTIVATIONS:
-        raise ValueError(f"Unknown output activation {output_activation!r}.")
-    if not 1 <= int(hidden_units) <= 4096:
-        raise ValueError("The hidden layer needs between 1 and 4096 neurons.")
+        raise ConfigError(f"Unknown hidden activation {hidden_activation!r}.")
+    if output_activation not in OUTPUTS:
+        raise ConfigError(f"Unknown output activation {output_activation!r}.")
+    problem = BOUNDS["hidden_units"].check(int(hidden_units))
+    if problem:
+        raise ConfigError(f"Invalid setting: {problem}.")
     init = keras.initializers.GlorotUniform
     return keras.Sequential(
         [
@@ -45,7 +34,7 @@ def build_mlp(
             keras.layers.Flatten(name="input"),
             keras.layers.Dense(
                 int(hidden_units),
-                activation=HIDDEN_ACTIVATIONS[hidden_activation],
+                activation=ACTIVATIONS[hidden_activation].keras,
                 kernel_initializer=init(seed=seed),
                 name="hidden",
             ),
@@ -77,6 +66,10 @@ def build_single_neuron(seed: int | None = None, dtype: str = "float32") -> kera
     )
 
 
+def plural(count: int, suffix: str = "s") -> str:
+    return "" if count == 1 else suffix
+
+
 @dataclass(frozen=True)
 class ParamRow:
     layer: str
@@ -94,7 +87,10 @@ def param_rows(model: keras.Model) -> list[ParamRow]:
         count = layer.count_params()
         if isinstance(layer, keras.layers.Dense):
             n_in, n_out = layer.kernel.shape
-            formula = f"{n_in}×{n_out} weights + {n_out} biases = {n_in * n_out + n_out:,}"
+            formula = (
+                f"{n_in}×{n_out} weight{plural(n_in * n_out)} + {n_out} bias{plural(n_out, 'es')} "
+                f"= {n_in * n_out + n_out:,}"
+            )
         elif count == 0:
             formula = "no weights: it only reshapes its input"
         else:  # not used by this course's models; say what Keras says
@@ -105,3 +101,10 @@ def param_rows(model: keras.Model) -> list[ParamRow]:
 
 def total_params(model: keras.Model) -> int:
     return sum(row.params for row in param_rows(model))
+
+
+def optimizer_state_size(model: keras.Model, optimizer: keras.optimizers.Optimizer) -> int:
+    """How many numbers the optimizer keeps for this model (Adam: two per parameter, plus its step counter and
+    learning rate): what Keras 3's summary() adds as "Optimizer params" once the model has been compiled and fit."""
+    optimizer.build(model.trainable_variables)
+    return int(sum(np.prod(v.shape) for v in optimizer.variables))

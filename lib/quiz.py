@@ -1,4 +1,8 @@
-"""The notebook's five questions about its network, answered with numbers read off the live model."""
+"""The notebook's questions about its network, answered with numbers read off the live model.
+
+Questions 1–3 (parameters) belong to The network; 4–5 (ReLU, softmax) to Activation functions, where those are
+taught. Every wrong option is checked to differ from the right answer for the width on screen.
+"""
 
 from __future__ import annotations
 
@@ -16,48 +20,65 @@ class Question:
         return choice == self.options[self.answer]
 
 
+def _numeric_question(prompt: str, right: tuple[str, int], candidates: list[tuple[str, int]], explanation: str):
+    """Right answer first among up to two wrong options whose numbers differ from it and from each other."""
+    wrong, seen = [], {right[1]}
+    for text, value in candidates:
+        if value not in seen and len(wrong) < 2:
+            wrong.append(text)
+            seen.add(value)
+    options = (wrong[0], right[0], *wrong[1:])  # the right answer in the middle: position gives nothing away
+    return Question(prompt, options, 1, explanation)
+
+
 def network_quiz(rows) -> list[Question]:
     """Build the quiz from lib.models.param_rows(model) so it follows the width slider."""
     by_name = {row.layer: row for row in rows}
     flatten, hidden, output = by_name["input"], by_name["hidden"], by_name["output"]
-    n_pixels = int(flatten.output_shape.strip("()").split(",")[-1])
-    units = hidden.params // (n_pixels + 1)
+    n = int(flatten.output_shape.strip("()").split(",")[-1])
+    u = hidden.params // (n + 1)
     total = sum(row.params for row in rows)
+    neurons = "neuron" if u == 1 else "neurons"
     return [
         Question(
             "1. How many trainable parameters does the input layer have? Will it get better with training?",
             (
-                f"{n_pixels} — one per pixel, so it learns which pixels matter",
-                "0 — it only flattens 28×28 into 784 numbers, so training cannot change it",
+                f"{n} — one per pixel, so it learns which pixels matter",
+                f"0 — it only flattens 28×28 into {n} numbers, so training cannot change it",
                 "28 — one per row of the image",
             ),
             1,
             f"The Flatten layer has {flatten.params} parameters: it rearranges the 28×28 image into "
-            f"{n_pixels} numbers and has nothing to learn.",
+            f"{n} numbers and has nothing to learn.",
         ),
-        Question(
+        _numeric_question(
             f"2. Why does the hidden layer have {hidden.params:,} trainable parameters?",
-            (
-                f"{n_pixels} inputs × {units} neurons = {n_pixels * units:,} weights",
-                f"{n_pixels} × {units} weights + {units} biases = {hidden.params:,}",
-                f"{n_pixels} + {units} = {n_pixels + units:,}: one per input and one per neuron",
-            ),
-            1,
-            f"Each of the {units} neurons has one weight per input ({n_pixels}) plus one bias: "
-            f"{units} × ({n_pixels} + 1) = {hidden.params:,}. Forgetting the biases gives "
-            f"{n_pixels * units:,}.",
+            (f"{n} inputs × {u} {neurons} + {u} bias{'es' * (u != 1)} = {hidden.params:,}", hidden.params),
+            [
+                (f"{n} inputs × {u} {neurons} = {n * u:,}: one weight per connection", n * u),
+                (f"{n} + {u} = {n + u:,}: one per input and one per neuron", n + u),
+                (f"({n} + 1) × ({u} + 1) = {(n + 1) * (u + 1):,}", (n + 1) * (u + 1)),
+            ],
+            f"Each of the {u} {neurons} has one weight per input ({n}) plus one bias: "
+            f"{u} × ({n} + 1) = {hidden.params:,}. Forgetting the biases gives {n * u:,}.",
         ),
-        Question(
+        _numeric_question(
             f"3. Why does the output layer have {output.params:,} trainable parameters?",
-            (
-                f"{units} × 10 weights + 10 biases = {output.params:,}",
-                f"10 × 65 = {10 * 65}, always, whatever the hidden width",
-                "One per training label",
-            ),
-            0,
-            f"10 output neurons, each with {units} weights (one per hidden neuron) and a bias: "
-            f"10 × ({units} + 1) = {output.params:,}. In all the network has {total:,} parameters.",
+            (f"{u} hidden outputs × 10 neurons + 10 biases = {output.params:,}", output.params),
+            [
+                ("10 × 65 = 650, whatever the hidden width", 650),
+                (f"{u} × 10 = {u * 10:,}: weights only", u * 10),
+                (f"{u} + 10 = {u + 10:,}: one per hidden neuron and one per digit", u + 10),
+            ],
+            f"10 output neurons, each with {u} weight{'s' * (u != 1)} (one per hidden neuron) and a bias: "
+            f"10 × ({u} + 1) = {output.params:,}. In all the network has {total:,} parameters.",
         ),
+    ]
+
+
+def activation_quiz() -> list[Question]:
+    """The notebook's questions 4 and 5, asked where ReLU and softmax are taught."""
+    return [
         Question(
             "4. Why was ReLU used in the hidden layer (rather than no activation)?",
             (
@@ -67,9 +88,9 @@ def network_quiz(rows) -> list[Question]:
                 "It turns the hidden values into probabilities",
             ),
             1,
-            "Two linear layers in a row are one linear layer: W = W1·W2, b = b1·W2 + b2. "
-            "A non-linearity between them (ReLU is the simplest that works well) lets the network "
-            "bend its decision boundaries. The Activation functions lesson shows this with numbers.",
+            "Two linear layers in a row are one linear layer: W = W₁·W₂, b = b₁·W₂ + b₂ (the collapse above). "
+            "A non-linearity between them (ReLU is the simplest that works well) lets the network bend its "
+            "decision boundaries.",
         ),
         Question(
             "5. Why was softmax used in the output layer?",

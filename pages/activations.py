@@ -3,10 +3,14 @@
 import numpy as np
 import streamlit as st
 
-from lib.activations import ACTIVATIONS, build_stack, collapse, collapse_gap, curve_with_derivative, softmax
-from lib.boundary import DATASETS, train_boundary
+from lib.activations import build_stack, collapse, collapse_gap, curve_with_derivative, one_sided_slopes, softmax
+from lib.boundary import DATASETS, describe_boundary, train_boundary
 from lib.charts import make_activation_chart, make_boundary_chart, make_softmax_chart
-from ui.common import show_code
+from lib.choices import ACTIVATIONS, LESSON_ACTIVATIONS
+from lib.fmt import and_list, constant, num, term, tied_max
+from lib.quiz import activation_quiz
+from ui.common import correction, show_code
+from ui.quiz import quiz
 
 st.title("Activation functions")
 st.markdown(
@@ -19,39 +23,51 @@ st.markdown(
 x_range = st.slider("x range", 1.0, 10.0, 5.0, 0.5, key="activations_range", persist_state="session")
 x = np.linspace(-x_range, x_range, 401)
 columns = st.columns(3)
-for i, (name, (_, note)) in enumerate(ACTIVATIONS.items()):
+for i, name in enumerate(LESSON_ACTIVATIONS):
     y, dy = curve_with_derivative(name, x)
     with columns[i % 3]:
         st.altair_chart(make_activation_chart(x, y, dy, name), width="stretch", height=240)
-        st.caption(note)
+        st.caption(ACTIVATIONS[name].note)
+left_slope, right_slope, autodiff = one_sided_slopes("relu", 0.0)
+correction(
+    "it says all the functions a network uses are differentiable. ReLU is not, at 0: its slope is "
+    f"{left_slope:g} just left of 0 and {right_slope:g} just right of it. Frameworks simply pick a value there "
+    f"(TensorFlow's autodiff reports {autodiff:g}), and since an input is almost never exactly 0, training works."
+)
 
 st.subheader("What a zero derivative does to gradient descent")
 st.markdown(
-    "The step function is what a biological neuron does: fire (1) if its weighted input passes a threshold, "
-    "else stay silent (0). Its derivative is 0 everywhere it exists. Backpropagation multiplies by that 0, so "
-    "every weight *before* a step activation gets a gradient of exactly 0 and never moves. Try it in the "
-    "**Train MNIST** lab: with the step activation the hidden layer's weights stay exactly where they started "
-    "and only the output layer learns."
+    "The step function is the threshold unit of the first artificial neurons (McCulloch and Pitts, 1943; the "
+    "perceptron, 1958): fire (1) if the weighted input passes a threshold, else stay silent (0). It abstracts a "
+    "biological neuron's all-or-nothing spike; real neurons are far richer. Its derivative is 0 everywhere it "
+    "exists. Backpropagation multiplies by that 0, so every weight *before* a step activation gets a gradient of "
+    "exactly 0 and never moves. Try it in the **Train MNIST** lab: with the step activation the hidden layer's "
+    "weights stay exactly where they started and only the output layer learns."
 )
 
 st.header("Softmax: scores in, probabilities out")
 st.markdown(
-    "softmax(z)ᵢ = exp(zᵢ / T) / Σⱼ exp(zⱼ / T). It turns any scores (logits) into positive numbers that add up to "
-    "1; the prediction is the largest. The temperature T sharpens (T < 1) or flattens (T > 1) the distribution."
+    "softmax(z)ᵢ = exp(zᵢ / T) / Σⱼ exp(zⱼ / T). It turns any scores (**logits**: the raw outputs of the last "
+    "layer) into positive numbers that add up to 1; the prediction is the largest. The temperature T sharpens "
+    "(T < 1) or flattens (T > 1) the distribution."
 )
-slider_cols = st.columns(6)
+slider_cols = st.columns(3)
 logits = [
-    slider_cols[i].slider(f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}", persist_state="session")
+    slider_cols[i % 3].slider(
+        f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}", persist_state="session"
+    )
     for i, v in enumerate([2.0, 1.0, 0.1, -1.0, 0.5])
 ]
-temperature = slider_cols[5].slider(
+temperature = slider_cols[2].slider(
     "temperature T", 0.1, 5.0, 1.0, 0.1, key="activations_temperature", persist_state="session"
 )
 probs = softmax(logits, temperature)
 st.altair_chart(make_softmax_chart(probs), width="stretch", height=280)
+top = tied_max(probs)
+predicted = f"class {top[0]}" if len(top) == 1 else f"a tie between classes {and_list(top)}"
 st.caption(
-    f"Probabilities: {', '.join(f'{p:.3f}' for p in probs)} — sum {probs.sum():.6f}. Predicted class: "
-    f"{int(np.argmax(probs))}. Adding the same number to every logit changes nothing (softmax is shift-invariant)."
+    f"Probabilities: {', '.join(f'{p:.3f}' for p in probs)} — sum {probs.sum():.6f}. Predicted: {predicted}. "
+    "Adding the same number to every logit changes nothing (softmax is shift-invariant)."
 )
 
 st.header("Why linear layers collapse")
@@ -63,15 +79,15 @@ st.markdown(
 depth = st.slider("Number of stacked Dense layers", 2, 6, 3, key="activations_depth", persist_state="session")
 widths = [2] + [8] * (depth - 1) + [1]
 weight, bias = collapse(build_stack(widths))
-linear_gap = collapse_gap(widths, None)
-relu_gap = collapse_gap(widths, "relu")
+linear_gap, relu_gap = collapse_gap(widths, None), collapse_gap(widths, "relu")
 left, right = st.columns(2)
 left.metric("Max |stacked − collapsed|, no activation", f"{linear_gap:.2e}")
 right.metric("The same with ReLU between the layers", f"{relu_gap:.3f}")
 st.markdown(
     f"The {depth} layers (2 → {' → '.join(str(w) for w in widths[1:])}) collapse into **one neuron with 2 inputs "
-    f"and 3 parameters**: f(x₁, x₂) = {weight[0, 0]:.3f}·x₁ + {weight[1, 0]:.3f}·x₂ + {bias[0]:.3f}. The "
-    "difference is float64 rounding. With ReLU in between, no single linear layer reproduces the stack."
+    f"and 3 parameters**: f(x₁, x₂) = {num(weight[0, 0], '.3f')}·x₁ {term(weight[1, 0], 'x₂')} "
+    f"{constant(bias[0])}. The difference is float64 rounding. With ReLU in between, no single linear layer "
+    "reproduces the stack."
 )
 
 st.subheader("Seeing it: a problem no straight line can solve")
@@ -98,17 +114,15 @@ def _boundaries(dataset: str, hidden_units: int, steps: int):
 points, labels, linear, relu = _boundaries(dataset, hidden_units, steps)
 left, right = st.columns(2)
 left.altair_chart(
-    make_boundary_chart(linear, points, labels, f"No activation: accuracy {linear.accuracy:.0%}"),
-    width="stretch",
-    height=420,
+    make_boundary_chart(linear, points, labels, f"No activation: accuracy {linear.accuracy:.0%}"), width="stretch"
 )
-right.altair_chart(
-    make_boundary_chart(relu, points, labels, f"ReLU: accuracy {relu.accuracy:.0%}"), width="stretch", height=420
-)
+right.altair_chart(make_boundary_chart(relu, points, labels, f"ReLU: accuracy {relu.accuracy:.0%}"), width="stretch")
 st.caption(
-    f"Both networks are 2 → {hidden_units} → 1 (sigmoid), trained the same way. Without an activation the hidden "
-    "layer collapses into one linear function, so its boundary (where the colour changes) could only be a straight "
-    "line; no line separates two rings, so it ends up unsure everywhere (pale, near 50%). With ReLU the boundary "
-    "bends around the data."
+    f"Both networks are 2 → {hidden_units} → 1 (sigmoid), trained the same way; the boundary is where the colour "
+    f"changes. Without an activation the hidden layer collapses into one linear function: "
+    f"{describe_boundary(linear)}. With ReLU: {describe_boundary(relu)}."
 )
+
+st.header("The notebook's questions 4 and 5")
+quiz(activation_quiz(), "activations_q")
 show_code(curve_with_derivative, softmax, collapse, collapse_gap, train_boundary)

@@ -5,17 +5,26 @@ import pandas as pd
 import streamlit as st
 
 from lib.charts import make_contour_chart, make_descent_1d_chart
+from lib.choices import OPTIMIZERS
 from lib.descent import (
     CURVES_1D,
+    SADDLE,
     SURFACES,
+    TWO_D_OPTIMIZERS,
     all_paths,
-    classify_descent,
+    curve_minima,
     descent_1d,
+    descent_view,
+    describe_descent,
+    describe_escapes,
+    describe_path,
+    describe_paths,
+    escape_table,
     gradient_at,
     optimizer_path,
     surface_grid,
 )
-from ui.common import show_code
+from ui.common import correction, show_code
 
 st.title("Gradient descent")
 st.markdown(
@@ -37,46 +46,37 @@ learning_rate = lr_col.select_slider(
 )
 steps = steps_col.slider("Steps", 1, 60, 15, key="descent_steps", persist_state="session")
 rows = descent_1d(curve, start, learning_rate, steps)
-w_axis = np.linspace(-3.5, 4.5, 300)
-st.altair_chart(make_descent_1d_chart(w_axis, CURVES_1D[curve](w_axis), rows), width="stretch", height=340)
-last = rows[-1]
-kind = classify_descent(rows)
-if kind == "diverged":
-    st.error(
-        f"**Diverging.** With learning rate {learning_rate} each step overshoots the minimum by more than the "
-        f"last: the gradient grew from {rows[0]['gradient']:.3g} to {last['gradient']:.3g}.",
-        icon=":material/trending_up:",
-    )
-elif kind == "oscillating":
-    st.warning(
-        f"**Oscillating.** Each step jumps over the minimum to the other side (the gradient changes sign "
-        f"every step). Now at w = {last['w']:.4f}, loss {last['loss']:.4f}.",
-        icon=":material/swap_horiz:",
-    )
-elif kind == "slow":
-    st.info(
-        f"**Still on its way.** After {last['step']} steps w = {last['w']:.4f} and the gradient is "
-        f"{last['gradient']:.3g}: a small learning rate takes many small steps.",
-        icon=":material/hourglass_top:",
-    )
-else:
-    st.success(
-        f"**Converged.** After {last['step']} steps w = {last['w']:.4f}, loss {last['loss']:.4f}, "
-        f"gradient {last['gradient']:.1e}.",
-        icon=":material/check:",
-    )
+view = descent_view(curve, rows)
+w_axis = np.linspace(view["low"], view["high"], 400)
+st.altair_chart(make_descent_1d_chart(w_axis, CURVES_1D[curve].function(w_axis), view), width="stretch", height=340)
+kind, sentence = describe_descent(rows, curve)
+{"diverged": st.error, "oscillating": st.warning, "local minimum": st.warning}.get(kind, st.info)(sentence)
+minima = curve_minima(curve)
+where = " and ".join(f"w ≈ {m['w']:.3f} (loss {m['loss']:.3f})" for m in minima)
 st.caption(
-    "Grey: the loss curve. Orange: the points gradient descent visited, in order. The gradients come from "
-    "TensorFlow's autodiff. On the bowl the minimum is at w = 2; the 'two valleys' curve also has a "
-    "local minimum near w = 1.1 where a start on the right side gets stuck."
+    f"Grey: the loss curve. Orange: every point gradient descent visited, joined in order; a black triangle marks "
+    f"a point beyond the drawn range, placed at its edge ({view['off_chart']} now). The gradients come from "
+    f"TensorFlow's autodiff. This curve's minima, found from its derivative: {where}."
 )
 with st.expander("Each step's gradient and update", icon=":material/table:"):
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="%.5g") for c in ("w", "loss", "gradient", "update")},
+    )
+correction(
+    "“the minimum occurs when the derivative is zero” is only half of it. A zero derivative is necessary for a "
+    "minimum but not enough: a maximum and a saddle point have one too. On the two-valleys curve the derivative is "
+    f"zero at {len(minima)} minima and at the hump between them; the saddle below is flat without being a minimum."
+)
 
 st.header("Two parameters, four optimizers")
 st.markdown(
     "The same idea on a surface: the loss depends on two parameters and the gradient points uphill. Each path is "
-    "computed by a real `keras.optimizers` object updating a `tf.Variable`, from the same start."
+    "computed by a real `keras.optimizers` object updating a `tf.Variable`, from the same start. Their rules: "
+    + "; ".join(f"**{OPTIMIZERS[k].label}** {OPTIMIZERS[k].rule}" for k in TWO_D_OPTIMIZERS)
+    + "."
 )
 surface_col, lr2_col, steps2_col, noise_col = st.columns(4)
 surface = surface_col.selectbox("Loss surface", list(SURFACES), key="descent_surface", persist_state="session")
@@ -98,7 +98,9 @@ noise = noise_col.slider(
     persist_state="session",
     help="Adds random noise to each gradient, like the differences between mini-batches.",
 )
-start_2d = SURFACES[surface][3]
+labels = [OPTIMIZERS[k].label for k in TWO_D_OPTIMIZERS]
+shown = st.pills("Show", labels, selection_mode="multi", default=labels, key="descent_shown", persist_state="session")
+start_2d = SURFACES[surface].start
 
 
 @st.cache_data(max_entries=64, show_spinner="Running the optimizers…")
@@ -106,60 +108,75 @@ def _paths(surface, start, learning_rate, steps, noise):
     return all_paths(surface, start, learning_rate, steps, noise), surface_grid(surface)
 
 
-paths, grid = _paths(surface, start_2d, learning_rate_2d, steps_2d, noise)
-st.altair_chart(make_contour_chart(grid, paths, f"{surface}: paths from {start_2d}"), width="stretch", height=480)
-final = pd.DataFrame(
-    [
-        {
-            "optimizer": name,
-            "steps taken": len(path) - 1,
-            "final parameter 1": path[-1, 0],
-            "final parameter 2": path[-1, 1],
-        }
-        for name, path in paths.items()
-    ]
+all_of_them, grid = _paths(surface, start_2d, learning_rate_2d, steps_2d, noise)
+paths = {name: path for name, path in all_of_them.items() if name in (shown or [])}
+st.altair_chart(make_contour_chart(grid, paths, f"{surface}: paths from {start_2d}"), width="stretch", height=460)
+facts = {name: describe_path(surface, path, steps_2d) for name, path in paths.items()}
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "optimizer": name,
+                "steps taken": f["steps"],
+                "diverged": f["diverged"],
+                "final loss": f["final_loss"],
+                "reached the minimum after": f["reached_after"],
+                "direction reversals": f["reversals"],
+                "steps where the loss rose": f["loss_rises"],
+            }
+            for name, f in facts.items()
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={"final loss": st.column_config.NumberColumn(format="%.4g")},
 )
-st.dataframe(final, hide_index=True)
+if paths:
+    st.markdown(" ".join(describe_paths(surface, paths, steps_2d)))
+else:
+    st.info("Pick at least one optimizer to show.", icon=":material/info:")
 st.caption(
-    "Darker is lower loss. SGD follows the gradient straight downhill, zig-zagging across a narrow valley. "
-    "Momentum averages successive steps, so it builds up speed along the valley and smooths out noise. RMSprop "
-    "and Adam divide each step by a running size of the gradient, so both parameters move at a similar pace. "
-    "Turn up the noise to see the bouncing of stochastic gradient descent that the notebook describes."
+    "Darker is lower loss. Each line is one optimizer's path; a ✕ marks where a path leaves the picture, drawn at "
+    "its edge. The table and the sentences above are read off these same paths."
+)
+correction(
+    "it calls vanilla gradient descent *stochastic*. Plain gradient descent on the whole data set is "
+    "deterministic: the same start gives the same path (the noise slider at 0 above). The randomness comes from "
+    "training on mini-batches, each a different sample of the data; the noise slider imitates it. It also says "
+    "“Adam = SGD + momentum”: Adam does keep a momentum (m), but it also divides each parameter's step by the "
+    "root of a running average of its squared gradients (v), so every parameter gets its own step size."
 )
 
 st.header("Local minima and saddle points")
-saddle = "saddle: x² − y² + y⁴/4"
-gradient = gradient_at(saddle, (0.0, 0.0))
+gradient = gradient_at(SADDLE, (0.0, 0.0))
 st.markdown(
     f"On the saddle surface the point (0, 0) is flat: its gradient is ({gradient[0]:.1f}, {gradient[1]:.1f}). "
-    "It is a minimum along x but a maximum along y, so it is no minimum at all. In the 50,890 dimensions of the "
-    "MNIST network almost every flat point is like this: some direction leads down. Start a hair's breadth off "
-    "the ridge and see which optimizers find the way out to the valleys at y = ±1.41:"
+    "It is a minimum along x but a maximum along y, so it is no minimum at all. Start a hair's breadth off the "
+    "ridge y = 0 and see which optimizers find the way out to the valleys at y = ±√2 ≈ ±1.41:"
 )
 offset = st.select_slider(
-    "Start at (1.5, y₀) with y₀ =", [1e-6, 1e-4, 1e-2, 0.1], 1e-4, key="descent_offset", persist_state="session"
+    "Start at (1.5, y₀) with y₀ =",
+    [1e-6, 1e-4, 1e-2, 0.1],
+    1e-4,
+    format_func=lambda v: f"{v:g}",
+    key="descent_offset",
+    persist_state="session",
 )
 
 
 @st.cache_data(max_entries=16, show_spinner="Running the optimizers…")
-def _escape_table(offset: float) -> pd.DataFrame:
-    rows = []
-    for name in ("sgd", "momentum", "rmsprop", "adam"):
-        path = optimizer_path(saddle, name, (1.5, offset), 0.05, 200)
-        escaped = np.flatnonzero(np.abs(path[:, 1]) > 1.0)
-        rows.append(
-            {
-                "optimizer": name,
-                "escaped after (steps)": int(escaped[0]) if len(escaped) else None,
-                "y after 200 steps": path[-1, 1],
-            }
-        )
-    return pd.DataFrame(rows)
+def _escapes(offset: float) -> list[dict]:
+    return escape_table(offset)
 
 
-st.dataframe(_escape_table(offset), hide_index=True)
-st.caption(
-    "Plain SGD's step is proportional to the tiny gradient near the ridge, so it lingers; Adam and RMSprop "
-    "rescale the step by the gradient's size and leave quickly. None of them gets stuck for good."
+escapes = _escapes(offset)
+st.dataframe(pd.DataFrame(escapes), hide_index=True)
+st.markdown(describe_escapes(escapes))
+local = curve_minima("two valleys: w⁴/4 − w² + w/2 + 2")
+correction(
+    "“can this get stuck in a local minimum? In theory, yes. But in practice, no.” Local minima do exist and can "
+    f"trap gradient descent: the two-valleys curve above has one at w ≈ {local[-1]['w']:.3f} (try starting at "
+    "w = 2). What is true is that in very many dimensions most flat points are saddles like this one, and the "
+    "local minima that large networks reach tend to be about as good as each other."
 )
-show_code(descent_1d, optimizer_path)
+show_code(descent_1d, optimizer_path, describe_path)

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.charts import make_loss_curves_chart, make_softmax_chart
+from lib.fmt import and_list, prob, tied_max
 from lib.losses import binary_cross_entropy_curves, compare_losses, loss_curves
 from ui.common import show_code
 
@@ -23,31 +24,37 @@ st.altair_chart(make_loss_curves_chart(p, curves), width="content")
 worst = curves["cross_entropy_grad"][0], curves["mse_grad"][0]
 st.caption(
     "A 10-class softmax output; the probability not given to the true class is spread evenly over the other nine. "
-    "Left: cross-entropy −log p shoots up as p → 0, while MSE stays below 0.1. Right: the gradient with respect "
+    f"Top: cross-entropy −log p shoots up to {curves['cross_entropy'].max():.2f} as p → {p[0]:g}, while MSE never "
+    f"exceeds {curves['mse'].max():.3f}. Bottom: the gradient with respect "
     f"to the true class's logit, by autodiff. At p = 0.001 (confidently wrong) cross-entropy pushes with "
     f"{worst[0]:.3f} (its formula is p − 1), MSE with only {worst[1]:.4f}: MSE barely notices the worst mistakes."
 )
 
 st.header("Try it: one prediction, both losses")
-digit_col, *logit_cols = st.columns(6)
-true_digit = digit_col.selectbox(
-    "True digit", list(range(10)), index=3, key="losses_true_digit", persist_state="session"
-)
-st.caption("Set the model's logits (scores) for a few digits; the others stay at 0.")
+true_digit = st.selectbox("True digit", list(range(10)), index=3, key="losses_true_digit", persist_state="session")
+st.caption("Set the model's logit (its raw score before softmax) for each digit.")
+defaults = {3: 2.0, 5: 1.5, 8: 0.5}
 logits = np.zeros(10)
-for col, digit, default in zip(logit_cols, (3, 5, 8, 0, 9), (2.0, 1.5, 0.5, 0.0, 0.0), strict=True):
-    logits[digit] = col.slider(
-        f"logit of {digit}", -5.0, 8.0, default, 0.1, key=f"losses_logit{digit}", persist_state="session"
+logit_cols = st.columns(5)
+for digit in range(10):
+    logits[digit] = logit_cols[digit % 5].slider(
+        f"logit of {digit}",
+        -5.0,
+        8.0,
+        defaults.get(digit, 0.0),
+        0.1,
+        key=f"losses_logit{digit}",
+        persist_state="session",
     )
 result = compare_losses(true_digit, logits)
-st.altair_chart(make_softmax_chart(result["probabilities"]), width="stretch", height=280)
+st.altair_chart(make_softmax_chart(result["probabilities"], true_class=true_digit), width="stretch", height=280)
 p_true = result["probabilities"][true_digit]
 st.dataframe(
     pd.DataFrame(
         [
             {
                 "loss": "cross-entropy",
-                "formula": f"−log p[{true_digit}] = −log {p_true:.4f}",
+                "formula": f"−log p[{true_digit}] = −log {prob(p_true)}",
                 "keras.losses": result["cross_entropy_keras"],
                 "formula in NumPy": result["cross_entropy_formula"],
             },
@@ -62,11 +69,13 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-verdict = "right" if result["predicted"] == true_digit else "wrong"
-st.markdown(
-    f"The model predicts **{result['predicted']}** ({verdict}); it gives the true digit {true_digit} a probability "
-    f"of {p_true:.3f}."
-)
+top = tied_max(result["probabilities"])
+if len(top) > 1:
+    verdict = f"The model cannot decide: **{and_list(top)}** tie for the highest probability"
+    verdict += " (the true digit is one of them)." if true_digit in top else " (the true digit is not among them)."
+else:
+    verdict = f"The model predicts **{top[0]}** ({'right' if top[0] == true_digit else 'wrong'})."
+st.markdown(f"{verdict} It gives the true digit {true_digit} a probability of {prob(p_true)}.")
 
 st.header("Binary cross-entropy, for a sigmoid output")
 st.markdown(

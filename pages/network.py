@@ -6,10 +6,12 @@ from contextlib import redirect_stdout
 import pandas as pd
 import streamlit as st
 
+from lib.choices import build_optimizer
 from lib.graphs import network_dot, neuron_dot
-from lib.models import build_mlp, param_rows
+from lib.models import build_mlp, optimizer_state_size, param_rows
 from lib.quiz import network_quiz
-from ui.common import show_code
+from ui.common import correction, show_code
+from ui.quiz import quiz
 
 st.title("The network and its parameters")
 st.markdown(
@@ -52,11 +54,9 @@ st.metric("Trainable parameters in total", f"{total:,}")
 st.graphviz_chart(network_dot(rows, "ReLU", "softmax"))
 
 if hidden_units == 64:
-    st.info(
-        f"**A correction to the notebook this course is built on:** it says this network has "
-        f"“12k dimensions”. Counted from the model, it has **{total:,}** trainable parameters, so "
-        f"gradient descent moves through a {total:,}-dimensional space.",
-        icon=":material/fact_check:",
+    correction(
+        f"it says this network has “12k dimensions”. Counted from the model, it has **{total:,}** trainable "
+        f"parameters, so gradient descent moves through a {total:,}-dimensional space."
     )
 else:
     st.caption(f"With {hidden_units} hidden neurons: {total:,} parameters, one dimension each for gradient descent.")
@@ -66,26 +66,19 @@ with st.expander("Compare with Keras's own `model.summary()`", icon=":material/t
     with redirect_stdout(buffer):
         model.summary(line_length=80)
     st.code(buffer.getvalue(), language=None)
+    state = optimizer_state_size(build_mlp(hidden_units=hidden_units), build_optimizer("adam", 0.001))
+    st.caption(
+        f"This is the summary before training. After `compile` and `fit`, Keras 3's summary also lists "
+        f"“Optimizer params: {state:,}”: Adam keeps two running averages for each of the {total:,} parameters, "
+        f"plus its step counter and learning rate, so the total it prints is {total + state:,}. Those are not "
+        f"parameters of the network: training adjusts only the {total:,}."
+    )
 
-st.header("Five questions before you go on")
-st.markdown("Pick an answer for each, then check them. The explanations use the live numbers above.")
-questions = network_quiz(rows)
-choices = [
-    st.radio(q.prompt, q.options, index=None, key=f"network_q{i}", persist_state="session")
-    for i, q in enumerate(questions)
-]
-if st.button("Check my answers", icon=":material/task_alt:", key="network_check_button"):
-    score = sum(q.is_correct(c) for q, c in zip(questions, choices, strict=True))
-    st.subheader(f"Score: {score} / {len(questions)}")
-    for q, choice in zip(questions, choices, strict=True):
-        if choice is None:
-            st.warning(f"**{q.prompt}** — not answered. {q.explanation}", icon=":material/help:")
-        elif q.is_correct(choice):
-            st.success(f"**{q.prompt}** — right. {q.explanation}", icon=":material/check:")
-        else:
-            st.error(
-                f"**{q.prompt}** — not quite: the answer is “{q.options[q.answer]}”. {q.explanation}",
-                icon=":material/close:",
-            )
+st.header("Three questions before you go on")
+st.markdown(
+    "The notebook's first three questions. Pick an answer for each, then check them: the explanations use the "
+    "live numbers above (questions 4 and 5 wait in Activation functions, where ReLU and softmax are taught)."
+)
+quiz(network_quiz(rows), "network_q")
 
 show_code(build_mlp, param_rows)

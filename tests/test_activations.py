@@ -5,9 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from lib.activations import ACTIVATIONS, build_stack, collapse, collapse_gap, curve_with_derivative, softmax
+from lib.activations import build_stack, collapse, collapse_gap, curve_with_derivative, softmax
 from lib.boundary import make_circles, train_boundary
 from lib.charts import make_activation_chart, make_boundary_chart, make_softmax_chart
+from lib.choices import ACTIVATIONS
 
 X = np.linspace(-6, 6, 241)
 X_OFF_ZERO = X[np.abs(X) > 1e-9]

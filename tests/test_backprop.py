@@ -1,9 +1,12 @@
 """The one-neuron experiment: gradients three ways, convergence, and optimizer steps vs their rules."""
 
+import re
+
 import numpy as np
 import pytest
 
 from lib.backprop import NeuronExperiment, finite_difference_gradient, make_data, manual_gradient, mse
+from lib.fmt import num
 from lib.graphs import computation_graph_dot
 
 
@@ -105,5 +108,50 @@ def test_graph_shows_forward_values_and_gradients():
     values = experiment.point_values(5)
     assert values["f"] == pytest.approx(values["w1x1"] + values["w2x2"] + values["b"])
     dot = computation_graph_dot(values, experiment.tape_gradient())
-    assert f"{values['f']:.4f}" in dot and f"{experiment.tape_gradient()[0]:.4f}" in dot
-    assert "2(f − y)" in dot
+    assert num(values["f"]) in dot and num(experiment.tape_gradient()[0]) in dot
+    assert "2(fᵢ − yᵢ)" in dot
+
+
+def dot_labels(dot: str) -> dict[str, str]:
+    """Each node's or edge's label as graphviz draws it (DOT's \\n escape becomes a line break)."""
+    labels = {}
+    for line in dot.splitlines():
+        match = re.match(r'\s*(\w+(?: -> \w+)?) \[label="((?:[^"\\]|\\.)*)"', line)
+        if match:
+            labels[match.group(1)] = match.group(2).replace("\\n", "\n").replace('\\"', '"')
+    return labels
+
+
+def test_graph_labels_have_no_literal_backslashes_and_the_parameter_edges_carry_their_derivatives():
+    experiment = NeuronExperiment(dtype="float64")
+    values = experiment.point_values(7)
+    labels = dot_labels(computation_graph_dot(values, experiment.tape_gradient()))
+    assert labels and not any("\\" in label for label in labels.values())
+    assert "\n" in labels["w1"]  # multi-line boxes break lines instead of showing "\n"
+    assert labels["w1 -> m1"] == f"∂(w₁x₁)/∂w₁ = x₁ = {num(values['x1'], '.3f')}"
+    assert labels["w2 -> m2"].startswith("∂(w₂x₂)/∂w₂ = x₂")
+    assert "x1 -> m1" not in labels  # the input's edge is no path to a parameter
+    assert "(this point)" in labels["w1"] and "(mean of all 1,000)" in labels["w1"]
+
+
+def test_the_point_gradient_is_the_derivative_of_that_points_loss():
+    experiment = NeuronExperiment(dtype="float64", seed=2)
+    i = 11
+    values = experiment.point_values(i)
+    x, y = experiment.x[i : i + 1], experiment.y[i : i + 1]
+    np.testing.assert_allclose(
+        values["point_gradient"], finite_difference_gradient(experiment.params(), x, y), rtol=1e-6
+    )
+    # and the batch gradient is the mean of the points' gradients
+    every = np.array([experiment.point_values(j)["point_gradient"] for j in range(len(experiment.y))])
+    np.testing.assert_allclose(every.mean(axis=0), experiment.tape_gradient(), rtol=1e-9)
+
+
+def test_network_picture_breaks_lines_instead_of_showing_backslash_n():
+    from lib.graphs import network_dot
+    from lib.models import build_mlp, param_rows
+
+    labels = dot_labels(network_dot(param_rows(build_mlp()), "ReLU", "softmax"))
+    assert not any("\\" in label for label in labels.values())
+    assert labels["hidden"].split("\n")[0] == "hidden (Dense)"
+    assert "1 biases" not in " ".join(labels.values())

@@ -5,8 +5,9 @@ from contextlib import redirect_stdout
 import numpy as np
 import pytest
 
+from lib.choices import HIDDEN_ACTIVATIONS
 from lib.graphs import network_dot
-from lib.models import HIDDEN_ACTIVATIONS, build_mlp, build_single_neuron, param_rows, total_params
+from lib.models import build_mlp, build_single_neuron, param_rows, total_params
 
 
 def test_seed_network_counts_match_the_seed():

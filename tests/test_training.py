@@ -1,25 +1,17 @@
 """The training lab's logic on small subsets: it learns, stops, diverges cleanly and queues."""
 
 import itertools
-import threading
 import time
 
 import numpy as np
 import pytest
 
+from lib.choices import HIDDEN_ACTIVATIONS, LOSSES, OPTIMIZERS, OUTPUT_ACTIVATIONS
 from lib.data import load_mnist
-from lib.models import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from lib.training import (
-    LOSSES,
-    OPTIMIZERS,
-    ConfigError,
-    JobQueue,
-    TrainConfig,
-    Trainer,
-    TrainingJob,
-    keras_code,
-    split_indices,
-)
+from lib.lab.config import ConfigError, TrainConfig, split_indices
+from lib.lab.jobs import EpochRecord, History, JobQueue, TrainingJob
+from lib.lab.keras_code import keras_code
+from lib.lab.trainer import Trainer
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +29,7 @@ def wait_until(predicate, timeout=60):
 def test_defaults_are_the_seeds_setup():
     config = TrainConfig()
     assert (config.hidden_activation, config.hidden_units, config.output_activation) == ("relu", 64, "softmax")
-    assert (config.loss, config.optimizer, config.learning_rate) == ("sparse_categorical_crossentropy", "adam", 0.001)
+    assert (config.loss, config.optimizer, config.learning_rate) == ("cross_entropy", "adam", 0.001)
     assert (config.batch_size, config.epochs, config.data_fraction) == (32, 5, 1.0)
 
 
@@ -73,7 +65,7 @@ def test_short_run_learns_well_above_chance(mnist):
     assert snap.state == "finished", snap.message
     assert job.result.accuracy > 0.6  # chance is 0.1
     assert len(snap.history.batch_loss) == snap.steps_per_epoch == -(-2700 // 32)
-    assert snap.history.epochs[0]["val_accuracy"] > 0.5
+    assert snap.history.epochs[0].val_accuracy > 0.5
     assert job.result.confusion.sum() == 10000
     np.testing.assert_allclose(job.result.accuracy, np.trace(job.result.confusion) / 10000)
 
@@ -89,8 +81,12 @@ def test_huge_learning_rate_diverges_with_curves_kept_and_a_clear_message(mnist)
     assert job.result is None
 
 
+def small_trainer(mnist, config=None, count=64):
+    return Trainer(config or TrainConfig(data_fraction=0.01), mnist.x_train, mnist.y_train, np.arange(count))
+
+
 def test_non_finite_losses_count_as_divergence(mnist):
-    trainer = Trainer(TrainConfig(data_fraction=0.01), mnist.x_train[:64], mnist.y_train[:64])
+    trainer = small_trainer(mnist)
     assert trainer.diverged(np.array([2.3, np.nan]))
     assert trainer.diverged(np.array([2.3, np.inf]))
     assert trainer.diverged(np.array([2.3, 1000 * trainer.initial_loss]))
@@ -123,20 +119,21 @@ def test_queue_caps_simultaneous_jobs(mnist):
 
 def test_cancelled_while_queued_never_runs(mnist):
     queue = JobQueue(capacity=1)
-    gate = threading.Event()
     queue.acquire(-1, lambda: False)  # someone else holds the only place
     waiting = TrainingJob(TrainConfig(data_fraction=0.01, epochs=1), mnist, queue=queue).start()
-    time.sleep(0.3)
+    wait_until(lambda: queue.position(waiting.id) == 1)
     waiting.stop()
     waiting.join(10)
-    assert waiting.snapshot().state == "stopped" and not gate.is_set()
+    snap = waiting.snapshot()
+    assert snap.state == "cancelled" and waiting.trainer is None and snap.history.batch_loss == []
+    assert "nothing was trained" in snap.message
     queue.release(-1)
 
 
 def test_step_activation_freezes_the_hidden_layer(mnist):
     job = TrainingJob(TrainConfig(hidden_activation="step", data_fraction=0.02, epochs=1), mnist).start()
     job.join(60)
-    change = job.snapshot().history.epochs[-1]["weight_change"]
+    change = job.snapshot().history.epochs[-1].weight_change
     hidden = [v for k, v in change.items() if "hidden" in k]
     output = [v for k, v in change.items() if "output" in k]
     assert hidden == [0.0, 0.0]
@@ -150,10 +147,12 @@ COMBINATIONS = list(
 
 @pytest.mark.parametrize("activation,output,loss,optimizer", COMBINATIONS)
 def test_every_combination_builds_and_trains_one_step(mnist, activation, output, loss, optimizer):
-    config = TrainConfig(activation, 16, output, loss, optimizer, OPTIMIZERS[optimizer][1], batch_size=32)
-    trainer = Trainer(config, mnist.x_train[:64], mnist.y_train[:64])
+    config = TrainConfig(activation, 16, output, loss, optimizer, OPTIMIZERS[optimizer].default_lr, batch_size=32)
+    trainer = small_trainer(mnist, config)
     before = trainer.model.layers[-1].kernel.numpy().copy()
-    losses, accuracies = trainer._chunk(trainer.new_epoch_order(), 0, 1)  # eagerly: no tracing per combination
+    x, y = trainer._batch(trainer.images, trainer.labels, trainer.new_epoch_order()[:32])
+    losses, accuracies = trainer.train_step(x, y)  # eagerly: no tracing per combination
+    losses, accuracies = losses[None], accuracies[None]
     assert losses.shape == (1,) and np.isfinite(losses.numpy()).all()
     assert 0 <= float(accuracies[0]) <= 1
     assert not np.array_equal(before, trainer.model.layers[-1].kernel.numpy())  # the output layer learned
@@ -179,37 +178,32 @@ def test_keras_code_is_valid_python_with_the_settings():
         "epochs=3",
         "loss='mse'",
         "to_categorical",
-        "validation_split=0.1",
+        "validation_data=",
         "tf.custom_gradient",
-        "[:30000]",
+        "size=30000",
     ):
         assert fragment in code
 
 
 def test_live_chart_spec_carries_the_curves(mnist):
-    from lib.charts import make_training_chart
-    from lib.training import History
+    from lib.lab.charts import make_training_chart
 
-    history = History(
-        [2.3, 1.0, 0.5, 0.4],
-        [0.1, 0.5, 0.8, 0.9],
-        [{"epoch": 1, "loss": 1.05, "accuracy": 0.575, "val_loss": 0.6, "val_accuracy": 0.85}],
-    )
+    history = History([2.3, 1.0, 0.5, 0.4], [0.1, 0.5, 0.8, 0.9], [EpochRecord(1, 1.05, 0.575, 0.6, 0.85, 1.0, {})])
     spec = make_training_chart(history, steps_per_epoch=4)
     rows = spec["datasets"]["training"].to_dict("records")
     assert {row["series"] for row in rows} == {"training (smoothed)", "training (epoch mean)", "validation"}
     assert {row["metric"] for row in rows} == {"loss", "accuracy"}
-    assert max(row["epoch"] for row in rows) == 1.0
-    assert '"name": "training"' in __import__("json").dumps(spec["hconcat"])
+    assert max(row["x"] for row in rows) == 1.0
+    assert '"name": "training"' in __import__("json").dumps(spec["vconcat"])
     # The epoch axis spans the whole run from its first redraw when the run's length is known.
-    panels = make_training_chart(history, steps_per_epoch=4, epochs=3)["hconcat"]
+    panels = make_training_chart(history, steps_per_epoch=4, epochs=3)["vconcat"]
     assert [panel["layer"][0]["encoding"]["x"]["scale"]["domain"] for panel in panels] == [[0, 3], [0, 3]]
-    assert "scale" not in spec["hconcat"][0]["layer"][0]["encoding"]["x"]
+    assert "scale" not in spec["vconcat"][0]["layer"][0]["encoding"]["x"]
 
 
 def test_smoothing_matches_the_plain_moving_average_over_long_histories():
     """The live chart's smoothing, computed in blocks, equals TensorBoard's loop written out plainly."""
-    from lib.charts import smooth
+    from lib.series import smooth
 
     def reference(values, weight=0.98):
         out, average = [], 0.0
@@ -228,22 +222,18 @@ def test_smoothing_matches_the_plain_moving_average_over_long_histories():
 
 
 def test_live_chart_rows_follow_the_history():
-    from lib.charts import training_frame
-    from lib.training import History
+    from lib.lab.charts import training_frame
 
-    epochs = [
-        {"epoch": 1, "loss": 1.0, "accuracy": 0.6, "val_loss": None, "val_accuracy": None},
-        {"epoch": 2, "loss": 0.5, "accuracy": 0.8, "val_loss": 0.55, "val_accuracy": 0.79},
-    ]
+    epochs = [EpochRecord(1, 1.0, 0.6, None, None, 1.0, {}), EpochRecord(2, 0.5, 0.8, 0.55, 0.79, 2.0, {})]
     frame = training_frame(History([2.0] * 1000, [0.5] * 1000, epochs), steps_per_epoch=500, max_points=100)
     smoothed = frame[frame.series == "training (smoothed)"]
-    assert len(smoothed) == 200 and smoothed.epoch.max() == 2.0  # thinned, and reaching the last batch
+    assert len(smoothed) == 200 and smoothed.x.max() == 2.0  # thinned, and reaching the last batch
     means = frame[frame.series == "training (epoch mean)"]
-    assert means.set_index(["metric", "epoch"]).value.to_dict() == {
+    assert means.set_index(["metric", "x"]).value.to_dict() == {
         ("loss", 1): 1.0,
         ("loss", 2): 0.5,
         ("accuracy", 1): 0.6,
         ("accuracy", 2): 0.8,
     }
     validation = frame[frame.series == "validation"]
-    assert validation[["metric", "epoch", "value"]].values.tolist() == [["loss", 2.0, 0.55], ["accuracy", 2.0, 0.79]]
+    assert validation[["metric", "x", "value"]].values.tolist() == [["loss", 2.0, 0.55], ["accuracy", 2.0, 0.79]]

@@ -1,0 +1,47 @@
+"""Sentences for the backprop lesson, each computed from the experiment on screen."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lib.choices import OPTIMIZERS
+
+
+def progress_sentence(experiment) -> str:
+    """How far the neuron has come, for the optimizer and learning rate actually chosen."""
+    label = OPTIMIZERS[experiment.optimizer_name].label
+    rule = OPTIMIZERS[experiment.optimizer_name].rule
+    now = experiment.history[-1]
+    gap = max(abs(now["w1"] - 2.0), abs(now["w2"] - 1.0), abs(now["b"] - 1.0))
+    reached = experiment.epochs_to_reach()
+    status = (
+        f"it got every parameter within 0.01 of its target after {reached:,} epochs"
+        if reached is not None
+        else f"after {experiment.epoch:,} epochs the furthest parameter is still {gap:.3g} from its target"
+    )
+    return f"{label} at learning rate {experiment.learning_rate:g} ({rule}): {status}."
+
+
+def divergence_warning(experiment) -> str | None:
+    if not experiment.diverging:
+        return None
+    loss = experiment.history[-1]["loss"]
+    shown = "not a number any more" if not np.isfinite(loss) else f"{loss:.3g}"
+    return (
+        f"**Diverging.** The loss is now {shown}, against {experiment.initial_loss:.3g} before training: at "
+        f"learning rate {experiment.learning_rate:g}, {OPTIMIZERS[experiment.optimizer_name].label} overshoots the "
+        "minimum by more at every step. Pick a smaller learning rate (that starts a fresh neuron)."
+    )
+
+
+def agreement_sentence(rows: list[dict], h: float = 1e-6) -> str:
+    """What the differences in the chain-rule table are, with their sizes."""
+    tape_gap = max(row["|hand − tape|"] for row in rows)
+    finite_gap = max(row["|hand − finite diff.|"] for row in rows)
+    return (
+        f"By hand: the chain-rule product in NumPy (float64). GradientTape: TensorFlow's automatic "
+        f"differentiation of the Keras model (float32). Finite difference: (L(w + h) − L(w − h)) / 2h with "
+        f"h = {h:g}, in float64. Hand and tape differ by at most {tape_gap:.1e}: float32 rounding (about 7 "
+        f"significant digits). Hand and finite difference differ by at most {finite_gap:.1e}: the finite "
+        "difference's own error (float64 rounding magnified by dividing by 2h)."
+    )

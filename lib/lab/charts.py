@@ -1,0 +1,164 @@
+"""The Train MNIST lab's charts: the live training curves, the confusion matrix, per-digit accuracy, run overlay."""
+
+from __future__ import annotations
+
+import functools
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lib.charts import PALETTE
+from lib.series import smooth, thin
+
+SERIES = {  # series name -> colour; the captions name them by these words
+    "training (smoothed)": PALETTE["muted"],
+    "training (each batch)": PALETTE["muted"],
+    "training (epoch mean)": PALETTE["primary"],
+    "validation": PALETTE["accent"],
+}
+SERIES_COLORS = alt.Scale(domain=list(SERIES), range=list(SERIES.values()))
+
+
+def live_axis(history, steps_per_epoch: int) -> str:
+    """'batch' for a run that ended within its first epoch (fractions of an epoch read badly), else 'epoch'."""
+    return "batch" if len(history.batch_loss) < steps_per_epoch else "epoch"
+
+
+def training_frame(
+    history, steps_per_epoch: int, max_points: int = 250, raw: bool = False, unit: str = "epoch"
+) -> pd.DataFrame:
+    """Long table (x, metric, series, value) of the per-batch curve (smoothed unless raw) and the epoch points.
+
+    x counts epochs, or batches when unit is "batch".
+    """
+    per = 1 if unit == "batch" else max(1, steps_per_epoch)
+    columns = {"x": [], "metric": [], "series": [], "value": []}
+
+    def add(xs, metric: str, series: str, values) -> None:
+        columns["x"].extend(xs)
+        columns["metric"].extend([metric] * len(values))
+        columns["series"].extend([series] * len(values))
+        columns["value"].extend(values)
+
+    name = "training (each batch)" if raw else "training (smoothed)"
+    for metric, values in (("loss", history.batch_loss), ("accuracy", history.batch_accuracy)):
+        keep = thin(len(values), max_points)
+        if len(keep):
+            shown = np.asarray(values, float) if raw else smooth(values)
+            add(((keep + 1) / per).tolist(), metric, name, shown[keep].tolist())
+    for metric in ("loss", "accuracy"):
+        rows = history.epochs
+        scale = steps_per_epoch if unit == "batch" else 1
+        add(
+            [row.epoch * scale for row in rows], metric, "training (epoch mean)", [getattr(row, metric) for row in rows]
+        )
+        validated = [row for row in rows if getattr(row, f"val_{metric}") is not None]
+        add(
+            [row.epoch * scale for row in validated],
+            metric,
+            "validation",
+            [getattr(row, f"val_{metric}") for row in validated],
+        )
+    return pd.DataFrame(columns).astype({"x": float, "value": float})
+
+
+def _panel(metric: str, title: str, log: bool, x_title: str, x_max: int | None) -> alt.LayerChart:
+    # Reads the named dataset "training"; each panel keeps its own metric (and, on a log axis, values > 0).
+    keep = f"datum.metric == '{metric}'" + (" && datum.value > 0" if log else "")
+    y = alt.Y("value:Q", title=title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
+    color = alt.Color("series:N", scale=SERIES_COLORS, title=None, legend=alt.Legend(orient="bottom", columns=2))
+    base = (
+        alt.Chart(alt.NamedData("training"))
+        .transform_filter(keep)
+        .encode(
+            x=alt.X("x:Q", title=x_title, scale=alt.Scale(domain=[0, x_max]) if x_max else alt.Undefined),
+            y=y,
+            color=color,
+            tooltip=["series:N", alt.Tooltip("x:Q", title=x_title, format=".2f"), alt.Tooltip("value:Q", format=".4g")],
+        )
+    )
+    line = base.transform_filter("indexof(datum.series, 'training (') == 0 && datum.series != 'training (epoch mean)'")
+    points = base.transform_filter("datum.series == 'training (epoch mean)' || datum.series == 'validation'")
+    return alt.layer(line.mark_line(), points.mark_line(point=True, strokeDash=[4, 2])).properties(
+        title=title, width="container", height=240
+    )
+
+
+@functools.cache
+def _training_template(x_title: str, x_max: int | None) -> dict:
+    """The live chart's Vega-Lite spec, built with Altair once per run length; each redraw only swaps in new data.
+
+    With the run's length known, the axis spans the whole run from the start, so the curve grows across a
+    fixed axis and shows how far along the run is. The two panels stack (they sit side by side where there is
+    room: see ui), so the chart never forces a phone to scroll sideways.
+    """
+    chart = alt.vconcat(
+        _panel("loss", "loss (log scale)", True, x_title, x_max),
+        _panel("accuracy", "accuracy", False, x_title, x_max),
+    ).properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return chart.to_dict()
+
+
+def make_training_chart(history, steps_per_epoch: int = 1, epochs: int | None = None, raw: bool = False) -> dict:
+    """Loss (log scale) and accuracy: the per-batch curve (smoothed, or raw when raw=True) and per-epoch points.
+
+    epochs: the run's length while it runs (the axis then spans it), None once it has ended (the axis fits).
+    Returns a Vega-Lite spec (for st.vega_lite_chart) rather than an alt.Chart: it is redrawn several times a
+    second while training runs, and re-validating an Altair chart each time would slow training down.
+    """
+    unit = "epoch" if epochs is not None else live_axis(history, steps_per_epoch)
+    frame = training_frame(history, max(1, steps_per_epoch), raw=raw, unit=unit)
+    return {**_training_template(unit, epochs), "datasets": {"training": frame}}
+
+
+def make_confusion_chart(confusion: np.ndarray) -> alt.LayerChart:
+    """Heat map of counts: rows are the true digit, columns the model's guess."""
+    true, guess = np.meshgrid(range(10), range(10), indexing="ij")
+    data = pd.DataFrame({"true digit": true.ravel(), "predicted digit": guess.ravel(), "count": confusion.ravel()})
+    data["off diagonal"] = np.where(data["true digit"] == data["predicted digit"], 0, data["count"])
+    base = alt.Chart(data).encode(x=alt.X("predicted digit:O"), y=alt.Y("true digit:O"))
+    heat = base.mark_rect().encode(
+        color=alt.Color("off diagonal:Q", scale=alt.Scale(scheme="oranges"), title="mistakes"),
+        tooltip=["true digit", "predicted digit", "count"],
+    )
+    text = base.mark_text(fontSize=10).encode(text="count:Q")
+    return alt.layer(heat, text).properties(width="container", height=340, title="Confusion matrix (test set)")
+
+
+def make_per_class_chart(per_class_accuracy: np.ndarray) -> alt.Chart:
+    data = pd.DataFrame({"digit": np.arange(10), "accuracy": per_class_accuracy})
+    return (
+        alt.Chart(data)
+        .mark_bar(color=PALETTE["primary"])
+        .encode(
+            x=alt.X("digit:O"),
+            y=alt.Y("accuracy:Q", scale=alt.Scale(zero=False)),
+            tooltip=["digit", alt.Tooltip("accuracy:Q", format=".2%")],
+        )
+        .properties(width="container", height=340, title="Test accuracy per digit")
+    )
+
+
+def make_runs_overlay_chart(runs: list[tuple[str, object, int]], metric: str = "accuracy") -> alt.Chart:
+    """Compare runs: each run's smoothed training curve against epochs. runs = [(label, history, steps)]."""
+    frames = []
+    for label, history, steps in runs:
+        values = getattr(history, f"batch_{metric}")
+        keep = thin(len(values), 300)
+        if len(keep):
+            frames.append(
+                pd.DataFrame({"epoch": (keep + 1) / max(1, steps), "run": label, metric: smooth(values)[keep]})
+            )
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["epoch", "run", metric])
+    return (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x=alt.X("epoch:Q"),
+            y=alt.Y(f"{metric}:Q", scale=alt.Scale(zero=False, type="log" if metric == "loss" else "linear")),
+            color=alt.Color("run:N", legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
+            tooltip=["run", alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip(f"{metric}:Q", format=".4f")],
+        )
+        .properties(title=f"Training {metric} of your runs (smoothed)", width="container")
+    )

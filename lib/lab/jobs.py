@@ -1,0 +1,277 @@
+"""Training runs in worker threads: a job per run, a process-wide queue, and the snapshots the page draws.
+
+Nothing here touches Streamlit: the page polls `TrainingJob.snapshot()` from a fragment.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import math
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lib.choices import OPTIMIZERS
+from lib.lab.config import TrainConfig, split_indices
+from lib.lab.trainer import EXPLOSION_FACTOR, TestResult, Trainer, evaluate_on_test
+from lib.runtime import tf
+
+REFRESH_SECONDS = 0.4  # how often the page redraws a running job (more than twice a second)
+
+
+# --- what a run records ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EpochRecord:
+    """One finished epoch: the means of its batches while learning, and the held-out images after it."""
+
+    epoch: int  # 1-based
+    loss: float
+    accuracy: float
+    val_loss: float | None
+    val_accuracy: float | None
+    seconds: float  # since training started
+    weight_change: dict  # variable path -> largest |change| since initialisation
+
+
+@dataclass
+class History:
+    """What the page draws: one entry per batch, and one per finished epoch."""
+
+    batch_loss: list[float] = field(default_factory=list)
+    batch_accuracy: list[float] = field(default_factory=list)
+    epochs: list[EpochRecord] = field(default_factory=list)
+
+    def copy(self) -> History:
+        return History(list(self.batch_loss), list(self.batch_accuracy), list(self.epochs))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A consistent copy of a job's state for one redraw of the page."""
+
+    state: str  # queued | starting | running | finished | stopped | cancelled | diverged | failed
+    queue_position: int
+    epoch: int
+    step: int
+    steps_per_epoch: int
+    elapsed_s: float
+    eta_s: float | None
+    history: History
+    message: str
+    device: str
+    training_accuracy: float | None = None  # on the training images, once the run has ended
+
+
+# --- the queue ------------------------------------------------------------------------------------
+def max_concurrent_jobs() -> int:
+    """How many trainings may run at once in this process (env COURSE_MAX_TRAINING_JOBS, default 2)."""
+    try:
+        return max(1, int(os.environ.get("COURSE_MAX_TRAINING_JOBS", "2")))
+    except ValueError:
+        return 2
+
+
+class JobQueue:
+    """A process-wide cap on simultaneous trainings; the rest wait in arrival order."""
+
+    def __init__(self, capacity: int | None = None):
+        self.capacity = capacity or max_concurrent_jobs()
+        self._condition = threading.Condition()
+        self._running: set[int] = set()
+        self._waiting: list[int] = []
+
+    def position(self, job_id: int) -> int:
+        """0 when running (or not queued), else 1 for next in line, 2 after that..."""
+        with self._condition:
+            return self._waiting.index(job_id) + 1 if job_id in self._waiting else 0
+
+    def running_count(self) -> int:
+        with self._condition:
+            return len(self._running)
+
+    def acquire(self, job_id: int, cancelled) -> bool:
+        with self._condition:
+            self._waiting.append(job_id)
+            while True:
+                if cancelled():
+                    self._waiting.remove(job_id)
+                    self._condition.notify_all()
+                    return False
+                if len(self._running) < self.capacity and self._waiting[0] == job_id:
+                    self._waiting.pop(0)
+                    self._running.add(job_id)
+                    self._condition.notify_all()
+                    return True
+                self._condition.wait(timeout=0.2)
+
+    def release(self, job_id: int) -> None:
+        with self._condition:
+            self._running.discard(job_id)
+            self._condition.notify_all()
+
+
+JOB_QUEUE = JobQueue()
+_job_ids = itertools.count(1)
+
+# One read-only copy of the training images on the device for the whole process; each run gets indices into it.
+_shared_lock = threading.Lock()
+_shared: dict[int, tuple[object, object, object]] = {}
+
+
+def shared_training_tensors(mnist):
+    """(images, labels) of mnist's training set as tensors, made once per dataset and shared by every run."""
+    with _shared_lock:
+        key = id(mnist.x_train)
+        if key not in _shared:
+            _shared.clear()  # one dataset per process (tests may load a second copy: keep only the latest)
+            _shared[key] = (mnist.x_train, tf.constant(mnist.x_train), tf.constant(mnist.y_train.astype(np.int32)))
+        _, images, labels = _shared[key]
+        return images, labels
+
+
+# --- a run ----------------------------------------------------------------------------------------
+class TrainingJob:
+    """One learner's run in a worker thread. The page polls snapshot(); stop() keeps what was learned."""
+
+    def __init__(self, config: TrainConfig, mnist, queue: JobQueue = JOB_QUEUE):
+        self.config = config.validated()
+        self.id = next(_job_ids)
+        self._mnist, self._queue = mnist, queue
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._state, self._message, self._device = "queued", "", "?"
+        self._epoch = self._step = 0
+        self._steps_per_epoch = 1
+        self._started = self._trained = None
+        self._history = History()
+        self._training_accuracy: float | None = None
+        self.result: TestResult | None = None
+        self.trainer: Trainer | None = None
+        self._thread = threading.Thread(target=self._run, name=f"training-job-{self.id}", daemon=True)
+
+    def start(self) -> TrainingJob:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def active(self) -> bool:
+        return self._state in ("queued", "starting", "running")
+
+    @property
+    def model(self):
+        return None if self.trainer is None else self.trainer.model
+
+    def _on_batches(self, epoch, step, losses, accuracies):
+        finite = np.isfinite(losses)
+        keep = len(losses) if finite.all() else int(np.argmin(finite))  # drop the first non-finite and after
+        with self._lock:
+            self._epoch, self._step = epoch, step
+            self._history.batch_loss.extend(losses[:keep].tolist())
+            self._history.batch_accuracy.extend(accuracies[:keep].tolist())
+
+    def _on_epoch_end(self, epoch):
+        val_loss, val_acc = self.trainer.validate()
+        weight_change = self.trainer.weight_change()
+        with self._lock:
+            first = epoch * self._steps_per_epoch  # this epoch's batches in the history
+            self._history.epochs.append(
+                EpochRecord(
+                    epoch=epoch + 1,
+                    loss=float(np.mean(self._history.batch_loss[first:])),
+                    accuracy=float(np.mean(self._history.batch_accuracy[first:])),
+                    val_loss=val_loss,
+                    val_accuracy=val_acc,
+                    seconds=time.perf_counter() - self._started,
+                    weight_change=weight_change,
+                )
+            )
+
+    def _run(self) -> None:
+        if not self._queue.acquire(self.id, self._stop.is_set):
+            with self._lock:
+                self._state, self._message = "cancelled", "Cancelled before it started: nothing was trained."
+            return
+        with self._lock:
+            self._state = "starting"
+        try:
+            train_idx, val_idx = split_indices(self.config, len(self._mnist.y_train))
+            images, labels = shared_training_tensors(self._mnist)
+            self.trainer = Trainer(self.config, images, labels, train_idx, val_idx)
+            with self._lock:
+                self._state, self._device = "running", self.trainer.device
+                self._steps_per_epoch = self.trainer.steps_per_epoch
+                self._started = time.perf_counter()
+            outcome = self.trainer.fit(self._on_batches, self._on_epoch_end, self._stop.is_set)
+            with self._lock:
+                self._trained = time.perf_counter()  # training time excludes the evaluations below
+            if outcome != "diverged" and self._history.batch_loss:
+                self.result = evaluate_on_test(self.trainer.model, self._mnist.x_test, self._mnist.y_test)
+                self._training_accuracy = self.trainer.training_accuracy()
+            message = {
+                "finished": "Training finished.",
+                "stopped": "Stopped: the model keeps what it learned so far.",
+                "diverged": divergence_message(self.config, self._history.batch_loss, self.trainer.initial_loss),
+            }[outcome]
+            with self._lock:
+                self._state, self._message = outcome, message
+        except Exception as error:  # anything unexpected becomes a message, never a dead thread
+            with self._lock:
+                self._state, self._message = "failed", f"Training failed: {type(error).__name__}: {error}"
+        finally:
+            with self._lock:
+                self._trained = self._trained or time.perf_counter()
+            if self.trainer is not None:
+                self.trainer.release()  # the compiled loop and its references go; the model and results stay
+            self._queue.release(self.id)
+            gc.collect()  # once per finished run, so what the run built is given back now
+
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            if self._started is None:
+                elapsed, eta = 0.0, None
+            else:
+                elapsed = (self._trained or time.perf_counter()) - self._started
+                done = self._epoch * self._steps_per_epoch + self._step
+                total = self.config.epochs * self._steps_per_epoch
+                eta = elapsed / done * (total - done) if done and self._state == "running" else None
+            return Snapshot(
+                state=self._state,
+                queue_position=self._queue.position(self.id),
+                epoch=self._epoch,
+                step=self._step,
+                steps_per_epoch=self._steps_per_epoch,
+                elapsed_s=elapsed,
+                eta_s=eta,
+                history=self._history.copy(),
+                message=self._message,
+                device=self._device,
+                training_accuracy=self._training_accuracy,
+            )
+
+
+def divergence_message(config: TrainConfig, batch_losses: list[float], initial_loss: float) -> str:
+    optimizer = OPTIMIZERS[config.optimizer]
+    finite = [loss for loss in batch_losses if math.isfinite(loss)]
+    if not finite or max(finite) <= EXPLOSION_FACTOR * initial_loss:
+        what = "became NaN or infinite"
+    else:
+        what = (
+            f"exploded from {initial_loss:.3g} (untrained) to {max(finite):,.4g}, more than "
+            f"{EXPLOSION_FACTOR:g} times the untrained loss,"
+        )
+    return (
+        f"The loss {what} after {len(batch_losses):,} batches, so training stopped at once. "
+        f"A learning rate of {config.learning_rate:g} is too high for {optimizer.label}: each step overshoots "
+        f"the minimum by more than the last, until the numbers overflow. Try a smaller learning rate "
+        f"(Keras's default for {optimizer.label} is {optimizer.default_lr:g})."
+    )

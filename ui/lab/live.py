@@ -1,0 +1,96 @@
+"""The live view of a run: progress, the training curves redrawn from a fragment, the outcome message."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.charts import COLOR_WORDS
+from lib.lab.charts import make_training_chart
+from lib.lab.jobs import JOB_QUEUE, REFRESH_SECONDS
+from ui.lab.runs import run_number
+
+
+def chart_caption(diverged: bool, has_validation: bool) -> str:
+    """What the curves on the live chart are, colour by colour (only the series the chart holds)."""
+    parts = [
+        f"{COLOR_WORDS['muted'].capitalize()}: the loss and accuracy of every batch"
+        + (
+            ", unsmoothed: the run diverged, so each batch is shown as it was (the highest point is the value the "
+            "message quotes)."
+            if diverged
+            else ", smoothed (single batches are noisy: that is the *stochastic* in stochastic gradient descent)."
+        ),
+        f"{COLOR_WORDS['primary'].capitalize()}: the mean over each finished epoch, taken while the model was still "
+        "learning.",
+    ]
+    if has_validation:
+        parts.append(
+            f"{COLOR_WORDS['accent'].capitalize()}: the held-out validation images, measured at the end of each epoch."
+        )
+    parts.append("The loss axis is logarithmic.")
+    return " ".join(parts)
+
+
+def _draw_progress(job) -> None:
+    if job is None:
+        st.info("Choose the settings above and press **Start training**.", icon=":material/info:")
+        return
+    snap = job.snapshot()
+    if snap.state == "queued":
+        st.info(
+            f"Queued: {JOB_QUEUE.running_count()} of at most {JOB_QUEUE.capacity} trainings are running on this "
+            f"server. Yours is number {max(1, snap.queue_position)} in line and starts by itself.",
+            icon=":material/hourglass_top:",
+        )
+        st.progress(0.0, text="Waiting for a free place to train…")
+    elif snap.state == "starting":
+        st.progress(0.0, text="Building the network and compiling the training loop…")
+    elif snap.state != "cancelled":
+        total = job.config.epochs * snap.steps_per_epoch
+        done = min(total, snap.epoch * snap.steps_per_epoch + snap.step)
+        left = "" if snap.eta_s is None else f" · about {snap.eta_s:.0f} s left"
+        st.progress(
+            done / total if total else 0.0,
+            text=f"Epoch {min(snap.epoch + 1, job.config.epochs)} of {job.config.epochs} · batch {snap.step:,} of "
+            f"{snap.steps_per_epoch:,} · {snap.elapsed_s:.1f} s{left} · {snap.state} on {snap.device}",
+        )
+    if snap.history.batch_loss:
+        diverged = snap.state == "diverged"
+        # While it runs, the epoch axis spans the whole run; once it has ended (a stop or a divergence may come
+        # early), the axis fits the curves it has, so a few batches stay visible.
+        spec = make_training_chart(
+            snap.history, snap.steps_per_epoch, job.config.epochs if job.active else None, raw=diverged
+        )
+        st.vega_lite_chart(spec, width="stretch")
+        has_validation = any(e.val_loss is not None for e in snap.history.epochs)
+        st.caption(chart_caption(diverged, has_validation))
+    if job.active:
+        return
+    name = "This run" if snap.state == "cancelled" else f"Run {run_number(job)}"
+    if snap.state == "diverged":
+        st.error(f"**{name}: training diverged.** {snap.message}", icon=":material/warning:")
+    elif snap.state == "failed":
+        st.error(f"{name}: {snap.message}", icon=":material/error:")
+    elif snap.state == "cancelled":
+        st.info(snap.message, icon=":material/block:")
+    else:
+        st.success(f"{name}: {snap.message}", icon=":material/check_circle:")
+    if st.session_state.get("train_drawn_job") != job.id:
+        st.session_state["train_drawn_job"] = job.id
+        st.rerun(scope="app")  # the run ended: redraw the whole page with its results
+
+
+def live_view(job, busy: bool) -> None:
+    """Redrawn every REFRESH_SECONDS while a run is going; the run itself lives in a worker thread."""
+
+    @st.fragment(run_every=REFRESH_SECONDS if busy else None)
+    def live_progress():
+        # One container holds everything this fragment draws, however many elements that is this time, so a
+        # redraw never spills over the elements that follow it on the page.
+        with st.container():
+            _draw_progress(st.session_state.get("train_job"))
+
+    live_progress()
+    # Streamlit 1.67's browser side drops the one element that follows a run_every fragment after that fragment
+    # asks for a full rerun (seen in Chromium, not in AppTest); an empty placeholder takes that slot.
+    st.empty()

@@ -1,0 +1,67 @@
+"""The learner's runs: kept in the session, shown as a table and an overlay chart, named by how they differ."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.lab.charts import make_runs_overlay_chart
+from lib.lab.runs import run_labels, run_record
+
+
+def _runs() -> list[dict]:
+    return st.session_state.setdefault("train_runs", [])
+
+
+def run_number(job) -> int:
+    """The run's number in the learner's table (the next free number if it is not in the table yet)."""
+    runs = _runs()
+    return next((i for i, run in enumerate(runs, start=1) if run["id"] == job.id), len(runs) + 1)
+
+
+def record_run(job) -> None:
+    """Add an ended run to the table once (a run cancelled before it started trained nothing: it is left out)."""
+    snap = job.snapshot()
+    runs = _runs()
+    if snap.state == "cancelled" or any(run["id"] == job.id for run in runs):
+        return
+    runs.append(
+        {
+            "id": job.id,
+            "config": job.config,
+            "record": run_record(job.config, snap, job.result),
+            "history": snap.history,
+            "steps": snap.steps_per_epoch,
+        }
+    )
+
+
+def run_table(busy: bool) -> None:
+    runs = _runs()
+    if not runs:
+        return
+    st.header("4. Compare your runs")
+    labels = run_labels([run["config"] for run in runs])
+    table = pd.DataFrame([run["record"] for run in runs])
+    table.insert(0, "run", range(1, len(runs) + 1))
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            c: st.column_config.NumberColumn(format="percent")
+            for c in ("test accuracy", "training accuracy", "validation accuracy")
+        },
+    )
+    metric = st.segmented_control(
+        "Overlay", ["accuracy", "loss"], default="accuracy", key="train_overlay_metric", persist_state="session"
+    )
+    labelled = [(label, run["history"], run["steps"]) for label, run in zip(labels, runs, strict=True)]
+    st.altair_chart(make_runs_overlay_chart(labelled, metric or "accuracy"), width="stretch", height=320)
+    st.caption(
+        f"Each run's smoothed training {metric or 'accuracy'} against epochs, named by the settings that differ "
+        "between your runs."
+    )
+    if st.button("Clear my runs", icon=":material/delete:", key="train_clear_runs_button", disabled=busy):
+        st.session_state["train_runs"] = []
+        st.rerun()

@@ -1,0 +1,53 @@
+"""The course's two adjustments to Streamlit 1.67, in one place, applied explicitly by streamlit_app.py."""
+
+from __future__ import annotations
+
+import inspect
+
+import streamlit as st
+
+CHECKED_ON = "1.67"  # the Streamlit version these adjustments were written against
+
+
+def keep_keras_state_between_runs() -> bool:
+    """Stop Streamlit from calling keras.backend.clear_session() after every script run; True if it was on.
+
+    Streamlit 1.67 does that after each run, fragment runs included, to tidy up after TF1-era Keras. Here it
+    would run about 2.5 times a second while a learner trains: each call is a full garbage collection that
+    holds the GIL for about 0.2 s, empties TensorFlow's kernel cache and resets Keras's global state under the
+    training thread (it made served training about 20 times slower). The course keeps its models on purpose,
+    in session state and in the training jobs, so there is nothing to clear.
+
+    Checked against the installed Streamlit: the hook is replaced only if it exists and calls clear_session.
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    hook = getattr(script_runner, "_clean_problem_modules", None)
+    if hook is None or getattr(hook, "_course_patched", False):
+        return False
+    if "clear_session" not in inspect.getsource(hook):
+        return False  # a Streamlit that no longer resets Keras: nothing to switch off
+
+    def _clean_problem_modules() -> None:  # what Streamlit does, minus the Keras reset
+        import sys
+
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
+
+    _clean_problem_modules._course_patched = True
+    script_runner._clean_problem_modules = _clean_problem_modules
+    return True
+
+
+def route_through_the_router() -> None:
+    """Make a first visit straight to a page URL go through streamlit_app.py.
+
+    Streamlit treats a folder named pages/ as old-style auto-discovered pages until st.navigation has run once
+    in the process, so the very first visit after a server start to, say, /network would run that page alone
+    (no sections, no sidebar). Switch that mode off and rerun: the router then shows the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
