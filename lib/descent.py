@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib.choices import OPTIMIZERS, build_optimizer
+from lib.fmt import num
 from lib.runtime import tf
 
 
@@ -77,7 +78,7 @@ def describe_descent(rows: list[dict], curve: str) -> tuple[str, str]:
     distance = np.abs(ws - nearest["w"])
     signs = np.sign(ws[-5:] - nearest["w"])
     alternating = len(rows) >= 3 and bool(np.all(signs[1:] * signs[:-1] < 0))
-    tail = ", ".join(f"{w:.3g}" for w in ws[-4:])
+    tail = ", ".join(num(w, ".3g") for w in ws[-4:])
     if not np.isfinite(last["w"]) or (len(rows) > 2 and distance[-1] > distance[0] and last["loss"] > first["loss"]):
         how = "jumps from one side of the minimum to the other, further each time" if alternating else "runs away"
         return "diverged", (
@@ -85,12 +86,12 @@ def describe_descent(rows: list[dict], curve: str) -> tuple[str, str]:
             f"{first['loss']:.4g} to {last['loss']:.4g}."
         )
     if abs(last["gradient"]) < CONVERGED_GRADIENT:
-        where = f"w = {last['w']:.4f}, loss {last['loss']:.4f}, gradient {last['gradient']:.1e}"
+        where = f"w = {num(last['w'])}, loss {last['loss']:.4f}, gradient {num(last['gradient'], '.1e')}"
         if abs(nearest["w"] - best["w"]) < 1e-6 or len(minima) == 1:
             return "converged", f"**Converged** to the lowest point after {last['step']} steps: {where}."
         return "local minimum", (
             f"**Stuck in a local minimum.** After {last['step']} steps: {where}. The lowest point is at "
-            f"w ≈ {best['w']:.3f} (loss {best['loss']:.3f}), but here the slope is flat and every small step "
+            f"w ≈ {num(best['w'], '.3f')} (loss {best['loss']:.3f}), but here the slope is flat and every small step "
             "leads uphill, so gradient descent stays."
         )
     if alternating:
@@ -100,14 +101,14 @@ def describe_descent(rows: list[dict], curve: str) -> tuple[str, str]:
             else "the jumps are not shrinking"
         )
         return "oscillating", (
-            f"**Oscillating.** Each step jumps over the minimum at w ≈ {nearest['w']:.3f} to the other side "
+            f"**Oscillating.** Each step jumps over the minimum at w ≈ {num(nearest['w'], '.3f')} to the other side "
             f"(last positions: {tail}); {settling}. "
-            f"Now w = {last['w']:.4f}, loss {last['loss']:.4f}."
+            f"Now w = {num(last['w'])}, loss {last['loss']:.4f}."
         )
     return "on its way", (
-        f"**Still on its way.** After {last['step']} steps w = {last['w']:.4f}, {distance[-1]:.3g} from the "
-        f"minimum at w ≈ {nearest['w']:.3f}; the gradient is {last['gradient']:.3g} and the last step moved w by "
-        f"{abs(ws[-1] - ws[-2]) if len(ws) > 1 else 0:.3g}."
+        f"**Still on its way.** After {last['step']} steps w = {num(last['w'])}, {distance[-1]:.3g} from the "
+        f"minimum at w ≈ {num(nearest['w'], '.3f')}; the gradient is {num(last['gradient'], '.3g')} and the last "
+        f"step moved w by {abs(ws[-1] - ws[-2]) if len(ws) > 1 else 0:.3g}."
     )
 
 

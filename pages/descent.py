@@ -24,6 +24,7 @@ from lib.descent import (
     optimizer_path,
     surface_grid,
 )
+from lib.fmt import num
 from ui.common import correction, show_code
 
 st.title("Gradient descent")
@@ -52,7 +53,7 @@ st.altair_chart(make_descent_1d_chart(w_axis, CURVES_1D[curve].function(w_axis),
 kind, sentence = describe_descent(rows, curve)
 {"diverged": st.error, "oscillating": st.warning, "local minimum": st.warning}.get(kind, st.info)(sentence)
 minima = curve_minima(curve)
-where = " and ".join(f"w ≈ {m['w']:.3f} (loss {m['loss']:.3f})" for m in minima)
+where = " and ".join(f"w ≈ {num(m['w'], '.3f')} (loss {m['loss']:.3f})" for m in minima)
 st.caption(
     f"Grey: the loss curve. Orange: every point gradient descent visited, joined in order; a black triangle marks "
     f"a point beyond the drawn range, placed at its edge ({view['off_chart']} now). The gradients come from "
@@ -175,7 +176,7 @@ st.markdown(describe_escapes(escapes))
 local = curve_minima("two valleys: w⁴/4 − w² + w/2 + 2")
 correction(
     "“can this get stuck in a local minimum? In theory, yes. But in practice, no.” Local minima do exist and can "
-    f"trap gradient descent: the two-valleys curve above has one at w ≈ {local[-1]['w']:.3f} (try starting at "
+    f"trap gradient descent: the two-valleys curve above has one at w ≈ {num(local[-1]['w'], '.3f')} (try starting at "
     "w = 2). What is true is that in very many dimensions most flat points are saddles like this one, and the "
     "local minima that large networks reach tend to be about as good as each other."
 )
