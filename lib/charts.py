@@ -143,19 +143,22 @@ def make_descent_1d_chart(curve_x, curve_y, view: dict) -> alt.LayerChart:
     curve = (
         alt.Chart(pd.DataFrame({"w": curve_x, "loss": curve_y}))
         .mark_line(color=PALETTE["muted"])
-        .encode(x=alt.X("w:Q", scale=alt.Scale(domain=[view["low"], view["high"]], nice=False)), y="loss:Q")
+        .encode(
+            x=alt.X("w:Q", title="w", scale=alt.Scale(domain=[view["low"], view["high"]], nice=False)),
+            y=alt.Y("loss:Q", title="loss"),
+        )
     )
     steps = pd.DataFrame(view["points"])
     tooltip = ["step", alt.Tooltip("w:Q", format=".4g"), alt.Tooltip("loss:Q", format=".4g"), "off_chart"]
     path = (
         alt.Chart(steps)
         .mark_line(color=PALETTE["accent"], point=alt.OverlayMarkDef(color=PALETTE["accent"], size=40))
-        .encode(x="shown_w:Q", y="shown_loss:Q", order="step:Q", tooltip=tooltip)
+        .encode(x=alt.X("shown_w:Q", title="w"), y=alt.Y("shown_loss:Q", title="loss"), order="step:Q", tooltip=tooltip)
     )
     edge = (
         alt.Chart(steps[steps["off_chart"]])
         .mark_point(shape="triangle", size=160, color="black", filled=True)
-        .encode(x="shown_w:Q", y="shown_loss:Q", tooltip=tooltip)
+        .encode(x=alt.X("shown_w:Q", title="w"), y=alt.Y("shown_loss:Q", title="loss"), tooltip=tooltip)
     )
     return alt.layer(curve, path, edge).properties(title="Gradient descent on one parameter")
 
@@ -209,6 +212,6 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
     off = (
         alt.Chart(points[points["off chart"]] if len(points) else points)
         .mark_point(shape="cross", size=200, filled=True, strokeWidth=1)
-        .encode(x="x:Q", y="y:Q", color=color, tooltip=tooltip)
+        .encode(x="x:Q", y="y:Q", color=alt.Color("optimizer:N", legend=None), tooltip=tooltip)
     )
     return alt.layer(heat, lines, off).properties(title=title)

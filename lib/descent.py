@@ -83,7 +83,7 @@ def describe_descent(rows: list[dict], curve: str) -> tuple[str, str]:
         how = "jumps from one side of the minimum to the other, further each time" if alternating else "runs away"
         return "diverged", (
             f"**Diverging.** Each step overshoots: w {how} (last positions: {tail}), and the loss grew from "
-            f"{first['loss']:.4g} to {last['loss']:.4g}."
+            f"{num(first['loss'], '.4g')} to {num(last['loss'], '.4g')}."
         )
     if abs(last["gradient"]) < CONVERGED_GRADIENT:
         where = f"w = {num(last['w'])}, loss {last['loss']:.4f}, gradient {num(last['gradient'], '.1e')}"

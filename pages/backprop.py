@@ -178,7 +178,8 @@ correction(
     "the framework computes gradients *during the forward pass* and adjusts weights *along the way*: the forward "
     "pass only records the operations and their values; the gradients are all computed afterwards, in the "
     "backward pass, and only then does the optimizer change the weights (the training step in Train MNIST shows "
-    "this order)."
+    "this order). And Keras was not “the first” framework: Theano (2007), Torch (2002) and Caffe (2013) came "
+    "before Keras (2015), which began as an easier way to write Theano models."
 )
 chain_rows = experiment.chain_rule_rows()
 chain = pd.DataFrame(chain_rows)

@@ -66,10 +66,12 @@ with st.expander("Each step's gradient and update", icon=":material/table:"):
         width="stretch",
         column_config={c: st.column_config.NumberColumn(format="%.5g") for c in ("w", "loss", "gradient", "update")},
     )
+valleys = curve_minima("two valleys: w⁴/4 − w² + w/2 + 2")
 correction(
     "“the minimum occurs when the derivative is zero” is only half of it. A zero derivative is necessary for a "
-    "minimum but not enough: a maximum and a saddle point have one too. On the two-valleys curve the derivative is "
-    f"zero at {len(minima)} minima and at the hump between them; the saddle below is flat without being a minimum."
+    "minimum but not enough: a maximum and a saddle point have one too. The two-valleys curve has a zero "
+    f"derivative at its {len(valleys)} minima and at the hump between them; the saddle below is flat without being "
+    "a minimum."
 )
 
 st.header("Two parameters, four optimizers")
@@ -173,10 +175,9 @@ def _escapes(offset: float) -> list[dict]:
 escapes = _escapes(offset)
 st.dataframe(pd.DataFrame(escapes), hide_index=True)
 st.markdown(describe_escapes(escapes))
-local = curve_minima("two valleys: w⁴/4 − w² + w/2 + 2")
 correction(
     "“can this get stuck in a local minimum? In theory, yes. But in practice, no.” Local minima do exist and can "
-    f"trap gradient descent: the two-valleys curve above has one at w ≈ {num(local[-1]['w'], '.3f')} (try starting at "
+    f"trap gradient descent: the two-valleys curve above has one at w ≈ {num(valleys[-1]['w'], '.3f')} (try starting at "
     "w = 2). What is true is that in very many dimensions most flat points are saddles like this one, and the "
     "local minima that large networks reach tend to be about as good as each other."
 )

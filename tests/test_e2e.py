@@ -185,3 +185,25 @@ def test_sgd_at_learning_rate_10_diverges_with_a_message_and_the_partial_curves(
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2  # the curves so far, and the run overlay
     assert exceptions_on(page) == []
     screenshot(page, "train-diverged")
+
+
+EXTREMES = {  # page: [(slider label, key to press), ...], then what the page must say
+    "descent": ([("Learning rate", "End")], "Diverging"),
+    "network": ([("Hidden-layer width", "End")], f"{784 * 512 + 512 + 512 * 10 + 10:,}"),
+    "losses": ([("logit of 3", "Home"), ("logit of 0", "End")], "The model predicts"),
+    "activations": ([("temperature T", "End"), ("x range", "End")], "Predicted: class 0"),
+    "backprop": ([("Learning rate", "End")], "Train the neuron"),
+}
+
+
+@pytest.mark.parametrize("url_path", list(EXTREMES))
+def test_main_controls_at_their_extremes_keep_every_caption_true(browser_page, url_path):
+    url, page = browser_page
+    page.goto(f"{url}/{url_path}")
+    wait_for_idle(page)
+    sliders, expected = EXTREMES[url_path]
+    for label, key in sliders:
+        set_slider(page, label, key, 0, "ArrowRight")
+    page.get_by_text(expected).first.wait_for()
+    assert exceptions_on(page) == []
+    screenshot(page, f"{url_path}-extremes")

@@ -121,6 +121,7 @@ def test_network_table_says_bias_not_biases_for_one_neuron():
         ("pages/descent.py", "Local minima do exist"),
         ("pages/descent.py", "necessary for a minimum but not enough"),
         ("pages/backprop.py", "during the forward pass"),
+        ("pages/backprop.py", "Keras was not “the first” framework"),
     ],
 )
 def test_each_notebook_mistake_is_corrected_where_it_is_taught(path, phrase):

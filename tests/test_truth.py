@@ -164,3 +164,19 @@ def test_numbers_read_as_a_learner_expects():
     assert prob(2.2e-6) == "2.20e−06" and prob(0.25) == "0.2500" and prob(0.0) == "0"
     assert tied_max([0.4, 0.4, 0.2]) == [0, 1] and tied_max([0.1, 0.5]) == [1]
     assert and_list([3, 5]) == "3 and 5" and and_list([1, 2, 3]) == "1, 2 and 3"
+
+
+def test_the_live_charts_legend_and_caption_name_only_the_series_it_draws():
+    from lib.lab.charts import make_training_chart, series_caption
+    from lib.lab.jobs import EpochRecord, History
+
+    diverged = make_training_chart(History([2.3, 40.0, 6889.0], [0.06, 0.09, 0.03]), 1782, None, raw=True)
+    series = list(diverged["datasets"]["training"]["series"].unique())
+    assert series == ["training (each batch)"]
+    legend = diverged["vconcat"][0]["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert legend == series
+    caption = series_caption(series)
+    assert caption.startswith("Grey:") and "unsmoothed" in caption and "Blue" not in caption and "Orange" not in caption
+    full = History([1.0] * 10, [0.5] * 10, [EpochRecord(1, 1.0, 0.5, 0.9, 0.6, 1.0, {})])
+    series = list(make_training_chart(full, 10, 5)["datasets"]["training"]["series"].unique())
+    assert "Orange: the held-out validation images" in series_caption(series)

@@ -8,16 +8,31 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts import PALETTE
+from lib.charts import COLOR_WORDS, PALETTE
 from lib.series import smooth, thin
 
-SERIES = {  # series name -> colour; the captions name them by these words
-    "training (smoothed)": PALETTE["muted"],
-    "training (each batch)": PALETTE["muted"],
-    "training (epoch mean)": PALETTE["primary"],
-    "validation": PALETTE["accent"],
+SERIES_ROLES = {  # series name -> palette role; the captions name the colour of the same role
+    "training (smoothed)": "muted",
+    "training (each batch)": "muted",
+    "training (epoch mean)": "primary",
+    "validation": "accent",
 }
-SERIES_COLORS = alt.Scale(domain=list(SERIES), range=list(SERIES.values()))
+SERIES = {name: PALETTE[role] for name, role in SERIES_ROLES.items()}
+
+
+def series_caption(series: list[str]) -> str:
+    """What the curves on the live chart are, colour by colour: only the series the chart holds."""
+    meaning = {
+        "training (smoothed)": "the loss and accuracy of every batch, smoothed (single batches are noisy: that is "
+        "the *stochastic* in stochastic gradient descent)",
+        "training (each batch)": "the loss and accuracy of every batch, unsmoothed: the run diverged, so each batch "
+        "is shown as it was (the highest point is the value the message quotes)",
+        "training (epoch mean)": "the mean over each finished epoch, taken while the model was still learning",
+        "validation": "the held-out validation images, measured at the end of each epoch",
+    }
+    colours = {name: COLOR_WORDS[role] for name, role in SERIES_ROLES.items()}
+    parts = [f"{colours[name].capitalize()}: {meaning[name]}." for name in series]
+    return " ".join(parts + ["The loss axis is logarithmic."])
 
 
 def live_axis(history, steps_per_epoch: int) -> str:
@@ -63,16 +78,18 @@ def training_frame(
     return pd.DataFrame(columns).astype({"x": float, "value": float})
 
 
-def _panel(metric: str, title: str, log: bool, x_title: str, x_max: int | None) -> alt.LayerChart:
+def _panel(metric: str, title: str, log: bool, x_title: str, x_max: int | None, series: tuple) -> alt.LayerChart:
     # Reads the named dataset "training"; each panel keeps its own metric (and, on a log axis, values > 0).
     keep = f"datum.metric == '{metric}'" + (" && datum.value > 0" if log else "")
     y = alt.Y("value:Q", title=title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False))
-    color = alt.Color("series:N", scale=SERIES_COLORS, title=None, legend=alt.Legend(orient="bottom", columns=2))
+    scale = alt.Scale(domain=list(series), range=[SERIES[name] for name in series])
+    color = alt.Color("series:N", scale=scale, title=None, legend=alt.Legend(orient="bottom", columns=2))
+    axis = alt.Axis(tickMinStep=1, format="d") if x_title == "batch" else alt.Undefined
     base = (
         alt.Chart(alt.NamedData("training"))
         .transform_filter(keep)
         .encode(
-            x=alt.X("x:Q", title=x_title, scale=alt.Scale(domain=[0, x_max]) if x_max else alt.Undefined),
+            x=alt.X("x:Q", title=x_title, axis=axis, scale=alt.Scale(domain=[0, x_max]) if x_max else alt.Undefined),
             y=y,
             color=color,
             tooltip=["series:N", alt.Tooltip("x:Q", title=x_title, format=".2f"), alt.Tooltip("value:Q", format=".4g")],
@@ -86,7 +103,7 @@ def _panel(metric: str, title: str, log: bool, x_title: str, x_max: int | None) 
 
 
 @functools.cache
-def _training_template(x_title: str, x_max: int | None) -> dict:
+def _training_template(x_title: str, x_max: int | None, series: tuple) -> dict:
     """The live chart's Vega-Lite spec, built with Altair once per run length; each redraw only swaps in new data.
 
     With the run's length known, the axis spans the whole run from the start, so the curve grows across a
@@ -94,8 +111,8 @@ def _training_template(x_title: str, x_max: int | None) -> dict:
     room: see ui), so the chart never forces a phone to scroll sideways.
     """
     chart = alt.vconcat(
-        _panel("loss", "loss (log scale)", True, x_title, x_max),
-        _panel("accuracy", "accuracy", False, x_title, x_max),
+        _panel("loss", "loss (log scale)", True, x_title, x_max, series),
+        _panel("accuracy", "accuracy", False, x_title, x_max, series),
     ).properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return chart.to_dict()
 
@@ -109,7 +126,8 @@ def make_training_chart(history, steps_per_epoch: int = 1, epochs: int | None = 
     """
     unit = "epoch" if epochs is not None else live_axis(history, steps_per_epoch)
     frame = training_frame(history, max(1, steps_per_epoch), raw=raw, unit=unit)
-    return {**_training_template(unit, epochs), "datasets": {"training": frame}}
+    series = tuple(name for name in SERIES if name in set(frame["series"]))  # the legend lists only what is drawn
+    return {**_training_template(unit, epochs, series), "datasets": {"training": frame}}
 
 
 def make_confusion_chart(confusion: np.ndarray) -> alt.LayerChart:

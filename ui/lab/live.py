@@ -4,31 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.charts import COLOR_WORDS
-from lib.lab.charts import make_training_chart
+from lib.lab.charts import make_training_chart, series_caption
 from lib.lab.jobs import JOB_QUEUE, REFRESH_SECONDS
 from ui.lab.runs import run_number
-
-
-def chart_caption(diverged: bool, has_validation: bool) -> str:
-    """What the curves on the live chart are, colour by colour (only the series the chart holds)."""
-    parts = [
-        f"{COLOR_WORDS['muted'].capitalize()}: the loss and accuracy of every batch"
-        + (
-            ", unsmoothed: the run diverged, so each batch is shown as it was (the highest point is the value the "
-            "message quotes)."
-            if diverged
-            else ", smoothed (single batches are noisy: that is the *stochastic* in stochastic gradient descent)."
-        ),
-        f"{COLOR_WORDS['primary'].capitalize()}: the mean over each finished epoch, taken while the model was still "
-        "learning.",
-    ]
-    if has_validation:
-        parts.append(
-            f"{COLOR_WORDS['accent'].capitalize()}: the held-out validation images, measured at the end of each epoch."
-        )
-    parts.append("The loss axis is logarithmic.")
-    return " ".join(parts)
 
 
 def _draw_progress(job) -> None:
@@ -62,8 +40,7 @@ def _draw_progress(job) -> None:
             snap.history, snap.steps_per_epoch, job.config.epochs if job.active else None, raw=diverged
         )
         st.vega_lite_chart(spec, width="stretch")
-        has_validation = any(e.val_loss is not None for e in snap.history.epochs)
-        st.caption(chart_caption(diverged, has_validation))
+        st.caption(series_caption(list(spec["datasets"]["training"]["series"].unique())))
     if job.active:
         return
     name = "This run" if snap.state == "cancelled" else f"Run {run_number(job)}"
