@@ -30,16 +30,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lib.data import load_mnist  # noqa: E402
-from lib.runtime import compute_device  # noqa: E402
-from lib.training import TrainConfig, TrainingJob  # noqa: E402
-from tests.e2e_helpers import (  # noqa: E402
+from e2e.browser import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     set_slider,
     streamlit_server,
     wait_for_idle,
 )
+from lib.data import load_mnist  # noqa: E402
+from lib.lab.config import TrainConfig  # noqa: E402
+from lib.lab.jobs import TrainingJob  # noqa: E402
+from lib.runtime import compute_device  # noqa: E402
 
 
 def unwatched(mnist, config: TrainConfig) -> float:

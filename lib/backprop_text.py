@@ -45,3 +45,17 @@ def agreement_sentence(rows: list[dict], h: float = 1e-6) -> str:
         f"significant digits). Hand and finite difference differ by at most {finite_gap:.1e}: the finite "
         "difference's own error (float64 rounding magnified by dividing by 2h)."
     )
+
+
+def step_rule(step) -> str:
+    """The rule the chosen optimizer applied in the explained step, with its constants."""
+    optimizer = OPTIMIZERS[step.optimizer]
+    if not step.moments:
+        return f"{optimizer.label} (lr = {step.learning_rate:g}), as Keras computes it: {optimizer.rule}."
+    mo = step.moments
+    return (
+        f"Adam (lr = {step.learning_rate:g}, β₁ = {mo['beta_1']}, β₂ = {mo['beta_2']}, ε = {mo['epsilon']:g}, step "
+        f"t = {mo['t']}): m ← β₁·m + (1−β₁)·g and v ← β₂·v + (1−β₂)·g², then w ← w − lr · m̂ / (√v̂ + ε̂), where m̂ "
+        "and v̂ are the bias-corrected averages and ε̂ = ε/√(1−β₂ᵗ). That is the same as Keras's own form, "
+        "w ← w − lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)."
+    )

@@ -9,6 +9,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from lib.series import thin_frame
+
 PALETTE = {
     "primary": "#3f51b5",  # blue: the main curve or series
     "accent": "#e65100",  # orange: the second series, the thing to look at
@@ -215,3 +217,22 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
         .encode(x="x:Q", y="y:Q", color=alt.Color("optimizer:N", legend=None), tooltip=tooltip)
     )
     return alt.layer(heat, lines, off).properties(title=title)
+
+
+def make_neuron_charts(history: list[dict], targets: dict | None = None) -> tuple[alt.LayerChart, alt.Chart]:
+    """The one-neuron experiment: w1, w2 and b against epochs with their targets dashed; the loss on a log axis."""
+    targets = targets or {"w1": 2.0, "w2": 1.0, "b": 1.0}
+    frame = thin_frame(pd.DataFrame(history))
+    long = frame.melt(id_vars="epoch", value_vars=list(targets), var_name="parameter", value_name="value")
+    rules = pd.DataFrame({"parameter": list(targets), "value": list(targets.values())})
+    params = (
+        alt.Chart(long).mark_line().encode(x="epoch:Q", y="value:Q", color="parameter:N")
+        + alt.Chart(rules).mark_rule(strokeDash=[4, 4]).encode(y="value:Q", color="parameter:N")
+    ).properties(title="w1, w2 and b (dashed: the targets 2, 1, 1)")
+    loss = (
+        alt.Chart(frame[frame["loss"] > 0])
+        .mark_line(color=PALETTE["accent"])
+        .encode(x="epoch:Q", y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="MSE (log scale)"))
+        .properties(title="Loss on the training points")
+    )
+    return params, loss

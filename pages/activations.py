@@ -1,8 +1,12 @@
 """Activation functions: each with its autodiff derivative, softmax live, and why linear layers collapse."""
 
+from ui import router  # noqa: F401  (first, before anything slow loads)
+
+# isort: split
 import numpy as np
 import streamlit as st
 
+from lib import notebook
 from lib.activations import build_stack, collapse, collapse_gap, curve_with_derivative, one_sided_slopes, softmax
 from lib.boundary import DATASETS, describe_boundary, train_boundary
 from lib.charts import make_activation_chart, make_boundary_chart, make_softmax_chart
@@ -28,12 +32,7 @@ for i, name in enumerate(LESSON_ACTIVATIONS):
     with columns[i % 3]:
         st.altair_chart(make_activation_chart(x, y, dy, name), width="stretch", height=240)
         st.caption(ACTIVATIONS[name].note)
-left_slope, right_slope, autodiff = one_sided_slopes("relu", 0.0)
-correction(
-    "it says all the functions a network uses are differentiable. ReLU is not, at 0: its slope is "
-    f"{left_slope:g} just left of 0 and {right_slope:g} just right of it. Frameworks simply pick a value there "
-    f"(TensorFlow's autodiff reports {autodiff:g}), and since an input is almost never exactly 0, training works."
-)
+correction(notebook.relu_not_differentiable(*one_sided_slopes("relu", 0.0)))
 
 st.subheader("What a zero derivative does to gradient descent")
 st.markdown(

@@ -1,22 +1,17 @@
 """Backprop on one neuron: the notebook's experiment, its computation graph, and the chain rule in numbers."""
 
-import altair as alt
+from ui import router  # noqa: F401  (first, before anything slow loads)
+
+# isort: split
 import pandas as pd
 import streamlit as st
 
-from lib.backprop import (
-    MAX_EPOCHS_PER_CALL,
-    PARAMS,
-    TARGET,
-    NeuronExperiment,
-    finite_difference_gradient,
-    manual_gradient,
-)
-from lib.backprop_text import agreement_sentence, divergence_warning, progress_sentence
-from lib.choices import OPTIMIZERS
-from lib.fmt import num, operand, plural
+from lib import notebook
+from lib.backprop import MAX_EPOCHS_PER_CALL, PARAMS, NeuronExperiment, finite_difference_gradient, manual_gradient
+from lib.backprop_text import agreement_sentence, divergence_warning, progress_sentence, step_rule
+from lib.charts import make_neuron_charts
+from lib.fmt import plural
 from lib.graphs import computation_graph_dot
-from lib.series import thin_frame
 from ui.common import correction, show_code
 from ui.widgets import optimizer_selectbox
 
@@ -104,19 +99,7 @@ if warning:
 if experiment.epoch == 0:
     st.info("Train the neuron to see its parameters and its loss change, epoch by epoch.", icon=":material/info:")
 else:
-    history = thin_frame(pd.DataFrame(experiment.history))
-    long = history.melt(id_vars="epoch", value_vars=list(PARAMS), var_name="parameter", value_name="value")
-    targets = pd.DataFrame({"parameter": list(TARGET), "value": list(TARGET.values())})
-    params_chart = (
-        alt.Chart(long).mark_line().encode(x="epoch:Q", y="value:Q", color="parameter:N")
-        + alt.Chart(targets).mark_rule(strokeDash=[4, 4]).encode(y="value:Q", color="parameter:N")
-    ).properties(title="w1, w2 and b (dashed: the targets 2, 1, 1)")
-    loss_chart = (
-        alt.Chart(history[history["loss"] > 0])
-        .mark_line(color="#e65100")
-        .encode(x="epoch:Q", y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="MSE (log scale)"))
-        .properties(title="Loss on the training points")
-    )
+    params_chart, loss_chart = make_neuron_charts(experiment.history)
     chart_left, chart_right = st.columns(2)
     chart_left.altair_chart(params_chart, width="stretch", height=300)
     chart_right.altair_chart(loss_chart, width="stretch", height=300)
@@ -129,17 +112,7 @@ if step is not None:
     if step.moments:
         mo = step.moments
         rows |= {"m": mo["m"], "v": mo["v"], "m̂ = m/(1−β₁ᵗ)": mo["m_hat"], "v̂ = v/(1−β₂ᵗ)": mo["v_hat"]}
-        st.markdown(
-            f"Adam (β₁ = {mo['beta_1']}, β₂ = {mo['beta_2']}, ε = {mo['epsilon']:g}, step t = {mo['t']}): "
-            "m ← β₁·m + (1−β₁)·g and v ← β₂·v + (1−β₂)·g², then w ← w − lr · m̂ / (√v̂ + ε̂), where m̂ and v̂ are "
-            "the bias-corrected averages and ε̂ = ε/√(1−β₂ᵗ). That is the same as Keras's own form, "
-            "w ← w − lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)."
-        )
-    else:
-        st.markdown(
-            f"{OPTIMIZERS[step.optimizer].label} (lr = {step.learning_rate:g}), as Keras computes it: "
-            f"{OPTIMIZERS[step.optimizer].rule}."
-        )
+    st.markdown(step_rule(step))
     rows |= {"step (after − before)": step.after - step.before, "after": step.after}
     st.dataframe(pd.DataFrame(rows), hide_index=True)
 
@@ -171,16 +144,7 @@ $\frac{\partial f_i}{\partial w_1} = x_{1i}$; the batch gradient $\frac{\partial
 these over the points.
 """
 )
-correction(
-    "it says the loss's derivative is “just 2(f(X))”. For lᵢ = (fᵢ − yᵢ)² the derivative with respect to fᵢ is "
-    f"**2·(fᵢ − yᵢ)**: the error, not the prediction. For point {index} that is 2·({num(values['f'])} − "
-    f"{operand(values['y'])}) = {num(values['dL_df'])}, while 2·fᵢ would be {num(2 * values['f'])}. It also says "
-    "the framework computes gradients *during the forward pass* and adjusts weights *along the way*: the forward "
-    "pass only records the operations and their values; the gradients are all computed afterwards, in the "
-    "backward pass, and only then does the optimizer change the weights (the training step in Train MNIST shows "
-    "this order). And Keras was not “the first” framework: Theano (2007), Torch (2002) and Caffe (2013) came "
-    "before Keras (2015), which began as an easier way to write Theano models."
-)
+correction(notebook.backprop_mistakes(index, values["f"], values["y"]))
 chain_rows = experiment.chain_rule_rows()
 chain = pd.DataFrame(chain_rows)
 st.dataframe(

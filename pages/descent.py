@@ -1,27 +1,27 @@
 """Gradient descent: one parameter step by step, then two parameters with the real Keras optimizers."""
 
+from ui import router  # noqa: F401  (first, before anything slow loads)
+
+# isort: split
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lib import notebook
 from lib.charts import make_contour_chart, make_descent_1d_chart
 from lib.choices import OPTIMIZERS
-from lib.descent import (
-    CURVES_1D,
+from lib.descent import CURVES_1D, curve_minima, descent_1d, descent_view, describe_descent
+from lib.descent2d import (
     SADDLE,
     SURFACES,
     TWO_D_OPTIMIZERS,
     all_paths,
-    curve_minima,
-    descent_1d,
-    descent_view,
-    describe_descent,
     describe_escapes,
-    describe_path,
     describe_paths,
     escape_table,
     gradient_at,
     optimizer_path,
+    path_table,
     surface_grid,
 )
 from lib.fmt import num
@@ -67,12 +67,7 @@ with st.expander("Each step's gradient and update", icon=":material/table:"):
         column_config={c: st.column_config.NumberColumn(format="%.5g") for c in ("w", "loss", "gradient", "update")},
     )
 valleys = curve_minima("two valleys: w⁴/4 − w² + w/2 + 2")
-correction(
-    "“the minimum occurs when the derivative is zero” is only half of it. A zero derivative is necessary for a "
-    "minimum but not enough: a maximum and a saddle point have one too. The two-valleys curve has a zero "
-    f"derivative at its {len(valleys)} minima and at the hump between them; the saddle below is flat without being "
-    "a minimum."
-)
+correction(notebook.zero_derivative_is_not_enough(len(valleys)))
 
 st.header("Two parameters, four optimizers")
 st.markdown(
@@ -114,22 +109,8 @@ def _paths(surface, start, learning_rate, steps, noise):
 all_of_them, grid = _paths(surface, start_2d, learning_rate_2d, steps_2d, noise)
 paths = {name: path for name, path in all_of_them.items() if name in (shown or [])}
 st.altair_chart(make_contour_chart(grid, paths, f"{surface}: paths from {start_2d}"), width="stretch", height=460)
-facts = {name: describe_path(surface, path, steps_2d) for name, path in paths.items()}
 st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                "optimizer": name,
-                "steps taken": f["steps"],
-                "diverged": f["diverged"],
-                "final loss": f["final_loss"],
-                "reached the minimum after": f["reached_after"],
-                "direction reversals": f["reversals"],
-                "steps where the loss rose": f["loss_rises"],
-            }
-            for name, f in facts.items()
-        ]
-    ),
+    pd.DataFrame(path_table(surface, paths, steps_2d)),
     hide_index=True,
     width="stretch",
     column_config={"final loss": st.column_config.NumberColumn(format="%.4g")},
@@ -142,13 +123,7 @@ st.caption(
     "Darker is lower loss. Each line is one optimizer's path; a ✕ marks where a path leaves the picture, drawn at "
     "its edge. The table and the sentences above are read off these same paths."
 )
-correction(
-    "it calls vanilla gradient descent *stochastic*. Plain gradient descent on the whole data set is "
-    "deterministic: the same start gives the same path (the noise slider at 0 above). The randomness comes from "
-    "training on mini-batches, each a different sample of the data; the noise slider imitates it. It also says "
-    "“Adam = SGD + momentum”: Adam does keep a momentum (m), but it also divides each parameter's step by the "
-    "root of a running average of its squared gradients (v), so every parameter gets its own step size."
-)
+correction(notebook.not_stochastic_and_not_just_momentum())
 
 st.header("Local minima and saddle points")
 gradient = gradient_at(SADDLE, (0.0, 0.0))
@@ -175,10 +150,5 @@ def _escapes(offset: float) -> list[dict]:
 escapes = _escapes(offset)
 st.dataframe(pd.DataFrame(escapes), hide_index=True)
 st.markdown(describe_escapes(escapes))
-correction(
-    "“can this get stuck in a local minimum? In theory, yes. But in practice, no.” Local minima do exist and can "
-    f"trap gradient descent: the two-valleys curve above has one at w ≈ {num(valleys[-1]['w'], '.3f')} (try starting at "
-    "w = 2). What is true is that in very many dimensions most flat points are saddles like this one, and the "
-    "local minima that large networks reach tend to be about as good as each other."
-)
-show_code(descent_1d, optimizer_path, describe_path)
+correction(notebook.local_minima_exist(valleys[-1]["w"]))
+show_code(descent_1d, optimizer_path, describe_paths)

@@ -1,5 +1,8 @@
 """Home: what the course is, the map of lessons, and real MNIST digits."""
 
+from ui import router  # noqa: F401  (first, before anything slow loads)
+
+# isort: split
 import numpy as np
 import streamlit as st
 

@@ -1,5 +1,8 @@
 """Loss functions: MSE vs cross-entropy, their gradients, and both computed by keras.losses."""
 
+from ui import router  # noqa: F401  (first, before anything slow loads)
+
+# isort: split
 import numpy as np
 import pandas as pd
 import streamlit as st

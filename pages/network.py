@@ -1,11 +1,15 @@
 """The network: neurons, layers and trainable parameters, counted from the live Keras model."""
 
+from ui import router  # noqa: F401  (first, before anything slow loads)
+
+# isort: split
 import io
 from contextlib import redirect_stdout
 
 import pandas as pd
 import streamlit as st
 
+from lib import notebook
 from lib.choices import build_optimizer
 from lib.graphs import network_dot, neuron_dot
 from lib.models import build_mlp, optimizer_state_size, param_rows
@@ -54,10 +58,7 @@ st.metric("Trainable parameters in total", f"{total:,}")
 st.graphviz_chart(network_dot(rows, "ReLU", "softmax"))
 
 if hidden_units == 64:
-    correction(
-        f"it says this network has “12k dimensions”. Counted from the model, it has **{total:,}** trainable "
-        f"parameters, so gradient descent moves through a {total:,}-dimensional space."
-    )
+    correction(notebook.twelve_k_dimensions(total))
 else:
     st.caption(f"With {hidden_units} hidden neurons: {total:,} parameters, one dimension each for gradient descent.")
 

@@ -1,5 +1,8 @@
 """Train MNIST: choose the math, start a run, watch it learn live, compare runs."""
 
+from ui import router  # noqa: F401  (first, before anything slow loads)
+
+# isort: split
 import streamlit as st
 
 from lib.lab.jobs import TrainingJob

@@ -3,16 +3,8 @@
 import numpy as np
 
 from lib.charts import make_contour_chart, make_descent_1d_chart
-from lib.descent import (
-    SURFACES,
-    all_paths,
-    descent_1d,
-    descent_view,
-    describe_descent,
-    gradient_at,
-    optimizer_path,
-    surface_grid,
-)
+from lib.descent import descent_1d, descent_view, describe_descent
+from lib.descent2d import SURFACES, all_paths, gradient_at, optimizer_path, surface_grid
 
 BOWL = "elongated bowl"
 BOWL_1D = "bowl: (w − 2)² + 1"

@@ -4,8 +4,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.e2e_helpers import (
+from e2e.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     click_nav,
@@ -16,6 +15,7 @@ from tests.e2e_helpers import (
     streamlit_server,
     wait_for_idle,
 )
+from tests.conftest import ROOT
 from ui.nav import all_pages
 
 

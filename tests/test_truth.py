@@ -8,16 +8,8 @@ import pytest
 
 from lib.boundary import DATASETS, confidence, describe_boundary, halfplane_agreement, train_boundary
 from lib.choices import LOSSES, OUTPUTS, pairing_note
-from lib.descent import (
-    CURVES_1D,
-    all_paths,
-    curve_minima,
-    descent_1d,
-    descent_view,
-    describe_descent,
-    describe_path,
-    describe_paths,
-)
+from lib.descent import CURVES_1D, curve_minima, descent_1d, descent_view, describe_descent
+from lib.descent2d import all_paths, describe_path, describe_paths
 from lib.fmt import and_list, constant, operand, prob, term, tied_max
 from lib.models import build_mlp, param_rows
 from lib.quiz import network_quiz
@@ -91,7 +83,7 @@ def test_zigzag_and_overshoot_sentences_follow_the_paths():
 
 def test_a_diverging_optimizer_is_reported_not_dropped():
     from lib.charts import make_contour_chart
-    from lib.descent import surface_grid
+    from lib.descent2d import surface_grid
 
     paths, found = facts(0.3)
     assert found["SGD"]["diverged"]
@@ -103,7 +95,7 @@ def test_a_diverging_optimizer_is_reported_not_dropped():
 
 
 def test_table_and_legend_use_the_same_names():
-    from lib.descent import escape_table
+    from lib.descent2d import escape_table
 
     paths, _ = facts(0.05, 5)
     assert set(paths) == {row["optimizer"] for row in escape_table(1e-2, steps=5)}

@@ -8,9 +8,6 @@ import textwrap
 import streamlit as st
 
 from lib.data import DataError, Mnist, load_mnist
-from ui.patches import route_through_the_router
-
-route_through_the_router()  # a page opened straight from its URL on a fresh server: send it through the router
 
 
 @st.cache_resource(show_spinner="Loading the MNIST digits…")

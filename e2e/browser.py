@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -47,6 +47,7 @@ def _free_port() -> int:
 @contextmanager
 def streamlit_server(extra_env: dict | None = None):
     """Start `streamlit run streamlit_app.py` on a free localhost port; yield its base URL."""
+    (ROOT / "artifacts").mkdir(exist_ok=True)
     port = _free_port()
     env = {**os.environ, **(extra_env or {})}
     log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w")
@@ -92,18 +93,14 @@ def streamlit_server(extra_env: dict | None = None):
 
 
 def wait_for_idle(page, timeout_s: float = 90) -> None:
-    """Wait until Streamlit reports its script run finished and has stayed finished a moment."""
+    """Wait until Streamlit reports its script run finished and has stayed finished a moment (Playwright's
+    auto-waiting expect, twice, around a short pause: a rerun that starts right after one ends is caught)."""
+    from playwright.sync_api import expect
+
     app = page.locator('[data-testid="stApp"]')
-    deadline = time.time() + timeout_s
-    quiet = 0
-    while time.time() < deadline:
-        state = app.get_attribute("data-test-script-state") if app.count() else None
-        quiet = quiet + 1 if state == "notRunning" else 0
-        if quiet >= 3:
-            page.wait_for_timeout(300)  # let charts and tables paint before anyone looks
-            return
-        time.sleep(0.2)
-    raise AssertionError("the page was still running after %.0f s" % timeout_s)
+    for _ in range(2):
+        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout_s * 1000)
+        page.wait_for_timeout(300)  # let charts and tables paint before anyone looks
 
 
 def set_slider(page, label: str, first_key: str, presses: int, key: str) -> None:
