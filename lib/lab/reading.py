@@ -40,9 +40,9 @@ def training_accuracy_note(end_accuracy: float | None, last_epoch_mean: float | 
     if abs(gap) < 0.005:
         how = "about the same as"
     elif gap > 0:
-        how = f"{gap:.1%} points above"
+        how = f"{gap * 100:.1f} percentage points above"
     else:
-        how = f"{-gap:.1%} points below"
+        how = f"{-gap * 100:.1f} percentage points below"
     return (
         f"Training accuracy is measured on the training images with the final weights: {end_accuracy:.2%}, {how} "
         f"the {last_epoch_mean:.2%} averaged over the last epoch's batches while the model was still changing."
