@@ -1,0 +1,40 @@
+"""Runs give their memory back: after a finished run nothing of its model, optimizer or compiled loop stays
+registered with TensorFlow, however many runs a class makes."""
+
+import gc
+import weakref
+
+from lib.lab.config import TrainConfig
+from lib.lab.jobs import TrainingJob
+
+
+def live_state():
+    from tensorflow.python.eager import context
+
+    resources = sum(1 for o in gc.get_objects() if type(o).__name__ == "EagerTensor" and o.dtype.name == "resource")
+    return len(context.context().list_function_names()), resources
+
+
+def run_once(mnist) -> weakref.ref:
+    job = TrainingJob(TrainConfig(epochs=1, data_fraction=0.01, validation_fraction=0.1), mnist).start()
+    job.join(120)
+    assert job.snapshot().state == "finished"
+    trainer = weakref.ref(job.trainer)
+    del job
+    gc.collect()
+    return trainer
+
+
+def test_finished_runs_leave_no_functions_variables_or_trainers_behind(mnist):
+    run_once(mnist)  # the first run may set up process-wide things once
+    before = live_state()
+    trainers = [run_once(mnist) for _ in range(4)]
+    assert live_state() == before  # no registered loop bodies, no captured variables left over
+    assert all(trainer() is None for trainer in trainers)  # each run's trainer (and so its model) is gone
+
+
+def test_a_finished_job_keeps_its_model_and_results_but_not_its_compiled_loop(mnist):
+    job = TrainingJob(TrainConfig(epochs=1, data_fraction=0.01), mnist).start()
+    job.join(120)
+    assert job.result is not None and job.model is not None
+    assert job.trainer._run_chunk is None and job.trainer.images is None
