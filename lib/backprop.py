@@ -9,7 +9,7 @@ import numpy as np
 
 from lib.choices import build_optimizer
 from lib.models import build_single_neuron
-from lib.runtime import tf
+from lib.runtime import forget_compiled, tf
 from lib.series import thin
 
 TARGET = {"w1": 2.0, "w2": 1.0, "b": 1.0}
@@ -77,6 +77,9 @@ class NeuronExperiment:
         self.history = [self._record()]
         self.initial_loss = self.history[0]["loss"]
         self._train_steps = tf.function(self._steps)  # traced once per experiment, reused by every train()
+
+    def __del__(self):
+        forget_compiled(self._train_steps)  # the compiled loop's graph goes with the experiment
 
     # --- reading the neuron -------------------------------------------------------------------
     def params(self) -> np.ndarray:

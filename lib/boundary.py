@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from lib.runtime import tf
+from lib.runtime import forget_compiled, tf
 
 
 def make_circles(num_points: int = 400, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -84,6 +84,7 @@ def train_boundary(
         return losses.stack()
 
     losses = train(tf.constant(steps)).numpy()
+    forget_compiled(train)  # traced for this one training: give its graph back
     accuracy = float(np.mean((model(x).numpy()[:, 0] > 0.5) == labels))
     low, high = points.min(axis=0) - 0.3, points.max(axis=0) + 0.3
     gx, gy = np.meshgrid(np.linspace(low[0], high[0], grid_size), np.linspace(low[1], high[1], grid_size))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib.choices import OPTIMIZERS, build_optimizer
-from lib.runtime import tf
+from lib.runtime import forget_compiled, tf
 
 # --- two parameters -----------------------------------------------------------------------------
 _rng = np.random.default_rng(0)
@@ -82,6 +82,7 @@ def optimizer_path(
         return visited.stack()
 
     path = np.concatenate([start[None, :], run().numpy()])
+    forget_compiled(run)  # traced for this one path: give its graph back
     runaway = np.flatnonzero(~np.isfinite(path).all(axis=1) | (np.abs(path).max(axis=1) > RUNAWAY))
     return path[: runaway[0] + 1] if len(runaway) else path  # diverged: the path up to the blow-up
 

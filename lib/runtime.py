@@ -72,3 +72,53 @@ def device_of(variable) -> str:
     """'GPU' or 'CPU': where TensorFlow placed a tensor or a Keras variable (read from its device string)."""
     tensor = getattr(variable, "value", variable)  # a Keras 3 variable wraps the tf.Variable in .value
     return "GPU" if ":GPU:" in str(getattr(tensor, "device", "")).upper() else "CPU"
+
+
+def _inside(graph, roots: set[int]) -> bool:
+    """Whether a graph is one of roots or nested in one of them (a loop body inside a tf.function)."""
+    while graph is not None:
+        if id(graph) in roots:
+            return True
+        graph = getattr(graph, "outer_graph", None)
+    return False
+
+
+def _closure_values(function, depth: int = 3) -> list:
+    """What a function's closure holds, looking through the closures of the functions in it."""
+    values = []
+    for cell in getattr(function, "__closure__", None) or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        values.append(value)
+        if depth and callable(value):
+            values.extend(_closure_values(value, depth - 1))
+    return values
+
+
+def forget_compiled(function) -> int:
+    """Remove the custom gradients that tracing a tf.function registered process-wide; returns how many.
+
+    Tracing the optimizer's update inside the compiled loop registers a custom gradient ("CustomGradient-N",
+    from the distribution strategy's all-reduce) in TensorFlow's global gradient registry, and TensorFlow never
+    removes it. Its closure holds the traced loop body, which holds the model's variables, the optimizer's slots
+    and the loop functions registered with the eager context: without this every finished run would leave all
+    of that behind for the life of the process. Once the entry is gone, TensorFlow frees the rest itself.
+    Uses TensorFlow internals, so it does nothing if they change (tests/test_memory.py would then fail).
+    """
+    from tensorflow.python.framework import ops
+
+    removed = 0
+    try:
+        roots = {id(concrete.graph) for concrete in function._list_all_concrete_functions()}
+        registry = ops._gradient_registry._registry
+        for name in [key for key in list(registry) if key.startswith("CustomGradient-")]:
+            cells = _closure_values(registry.get(name, {}).get("type"))
+            tensors = [t for value in cells if isinstance(value, list) for t in value if hasattr(t, "graph")]
+            if tensors and all(_inside(t.graph, roots) for t in tensors):
+                del registry[name]
+                removed += 1
+    except (AttributeError, TypeError, KeyError):
+        pass
+    return removed

@@ -38,3 +38,24 @@ def test_a_finished_job_keeps_its_model_and_results_but_not_its_compiled_loop(mn
     job.join(120)
     assert job.result is not None and job.model is not None
     assert job.trainer._run_chunk is None and job.trainer.images is None
+
+
+def test_lesson_computations_leave_nothing_behind_either():
+    from lib.backprop import NeuronExperiment
+    from lib.boundary import make_moons, train_boundary
+    from lib.descent2d import optimizer_path
+
+    def lesson_work():
+        optimizer_path("elongated bowl", "adam", (-3.5, 1.5), 0.05, 10)
+        points, labels = make_moons(40)
+        train_boundary(points, labels, "relu", 4, 5)
+        experiment = NeuronExperiment("adam", 0.01)
+        experiment.train(3)
+        del experiment
+        gc.collect()
+
+    lesson_work()
+    before = live_state()
+    for _ in range(3):
+        lesson_work()
+    assert live_state() == before

@@ -20,7 +20,7 @@ import numpy as np
 from lib.choices import LOSSES, build_loss, build_optimizer
 from lib.lab.config import TrainConfig
 from lib.models import NUM_CLASSES, build_mlp
-from lib.runtime import device_of, tf
+from lib.runtime import device_of, forget_compiled, tf
 
 CHUNK_SECONDS = 0.2  # how long one compiled call aims to train before the page hears from it
 FIRST_CHUNK = 50  # batches in the first call, which also traces the loop (so its time says little)
@@ -54,56 +54,6 @@ def evaluate_on_test(model: keras.Model, x_test: np.ndarray, y_test: np.ndarray,
     top = np.argsort(-probs[wrong], axis=1, kind="stable")[:, :3]
     top_pairs = np.stack([top, np.take_along_axis(probs[wrong], top, axis=1)], axis=-1)
     return TestResult(float((predicted == y).mean()), confusion, per_class, wrong, top_pairs)
-
-
-def _inside(graph, roots: set[int]) -> bool:
-    """Whether a graph is one of roots or nested in one of them (a loop body inside a tf.function)."""
-    while graph is not None:
-        if id(graph) in roots:
-            return True
-        graph = getattr(graph, "outer_graph", None)
-    return False
-
-
-def _closure_values(function, depth: int = 3) -> list:
-    """What a function's closure holds, looking through the closures of the functions in it."""
-    values = []
-    for cell in getattr(function, "__closure__", None) or ():
-        try:
-            value = cell.cell_contents
-        except ValueError:  # an empty cell
-            continue
-        values.append(value)
-        if depth and callable(value):
-            values.extend(_closure_values(value, depth - 1))
-    return values
-
-
-def forget_compiled(function) -> int:
-    """Remove the custom gradients that tracing a tf.function registered process-wide; returns how many.
-
-    Tracing the optimizer's update inside the compiled loop registers a custom gradient ("CustomGradient-N",
-    from the distribution strategy's all-reduce) in TensorFlow's global gradient registry, and TensorFlow never
-    removes it. Its closure holds the traced loop body, which holds the model's variables, the optimizer's slots
-    and the loop functions registered with the eager context: without this every finished run would leave all
-    of that behind for the life of the process. Once the entry is gone, TensorFlow frees the rest itself.
-    Uses TensorFlow internals, so it does nothing if they change (tests/test_memory.py would then fail).
-    """
-    from tensorflow.python.framework import ops
-
-    removed = 0
-    try:
-        roots = {id(concrete.graph) for concrete in function._list_all_concrete_functions()}
-        registry = ops._gradient_registry._registry
-        for name in [key for key in list(registry) if key.startswith("CustomGradient-")]:
-            cells = _closure_values(registry.get(name, {}).get("type"))
-            tensors = [t for value in cells if isinstance(value, list) for t in value if hasattr(t, "graph")]
-            if tensors and all(_inside(t.graph, roots) for t in tensors):
-                del registry[name]
-                removed += 1
-    except (AttributeError, TypeError, KeyError):
-        pass
-    return removed
 
 
 class Trainer:
