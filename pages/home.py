@@ -40,9 +40,11 @@ for section, specs in SECTIONS.items():
         st.page_link(spec.path, label=f"**{spec.title}** — {spec.summary}", icon=spec.icon)
 
 st.header("The data: real handwritten digits")
-mnist, problem = get_mnist()
-if mnist is None:
+mnist, problem = get_mnist(wait=3.0)
+if problem:
     st.error(f"**MNIST is not available.** {problem}", icon=":material/error:")
+elif mnist is None:
+    st.info("The digits are still loading; they appear here once MNIST is ready.", icon=":material/hourglass_top:")
 else:
     st.markdown(
         f"MNIST holds {len(mnist.y_train):,} training and {len(mnist.y_test):,} test images, each "

@@ -5,14 +5,14 @@ from ui import router  # noqa: F401  (first, before anything slow loads)
 # isort: split
 import streamlit as st
 
-from lib.lab.jobs import TrainingJob
+from lib.lab.jobs import JOB_QUEUE, TrainingJob
 from lib.lab.keras_code import keras_code
 from lib.lab.trainer import Trainer
-from ui.common import require_mnist, show_code
+from ui.common import require_mnist, show_code, visitor_id
 from ui.lab.form import settings_form
 from ui.lab.live import live_view
 from ui.lab.results import results
-from ui.lab.runs import record_run, run_table
+from ui.lab.runs import record_run, remember_runs, restart_notice, run_table
 
 st.title("Train MNIST")
 st.markdown(
@@ -23,6 +23,7 @@ st.markdown(
     "validation curve: set that to 0 for the notebook's run exactly."
 )
 mnist = require_mnist()
+restart_notice()
 job = st.session_state.get("train_job")
 busy = job is not None and job.active
 
@@ -38,8 +39,15 @@ if start_col.button(
     key="train_start_button",
     disabled=busy or config is None,
 ):
-    job = st.session_state["train_job"] = TrainingJob(config, mnist).start()
-    busy = True
+    if JOB_QUEUE.owner_busy(visitor_id()):
+        st.warning(
+            "You already have a run waiting or training in another tab of this browser: stop it there, or wait "
+            "for it to end (one run per learner keeps the server fair for the class).",
+            icon=":material/tab:",
+        )
+    else:
+        job = st.session_state["train_job"] = TrainingJob(config, mnist, owner=visitor_id()).start()
+        busy = True
 if stop_col.button("Stop", icon=":material/stop:", key="train_stop_button", disabled=not busy):
     queued = job.snapshot().state == "queued"
     job.stop()
@@ -50,6 +58,7 @@ if job is not None and not job.active:
     record_run(job)
     results(job, mnist)
 run_table(busy)
+remember_runs()
 
 st.header("The Keras code for these settings")
 st.markdown(

@@ -38,24 +38,56 @@ def test_corrupt_file_is_refused_with_a_clear_message(tmp_path):
         load_mnist(bad)
 
 
-def test_missing_file_falls_back_to_keras_download(tmp_path, monkeypatch):
+def test_missing_file_falls_back_to_the_download(tmp_path, monkeypatch):
     calls = []
 
     def fake_download():
         calls.append(1)
         return "downloaded"
 
-    monkeypatch.setattr(data, "_download_with_keras", fake_download)
+    monkeypatch.setattr(data, "_download", fake_download)
     assert load_mnist(tmp_path / "absent.npz") == "downloaded"
     assert calls == [1]
 
 
 def test_failed_download_says_what_to_do(tmp_path, monkeypatch):
-    import keras
-
-    def offline():
-        raise OSError("network unreachable")
-
-    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
-    with pytest.raises(DataError, match="missing.*network unreachable.*git checkout"):
+    monkeypatch.setenv("COURSE_MNIST_URL", "http://127.0.0.1:9/mnist.npz")  # nothing listens on port 9
+    with pytest.raises(DataError, match="missing.*URLError.*git checkout"):
         load_mnist(tmp_path / "absent.npz")
+
+
+def stalled_server():
+    """A socket that accepts connections and never answers: a stalled network."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    return server
+
+
+def test_a_stalled_download_gives_up_with_a_message_and_the_loader_remembers_it(tmp_path, monkeypatch):
+    import time
+
+    server = stalled_server()
+    monkeypatch.setenv("COURSE_MNIST_URL", f"http://127.0.0.1:{server.getsockname()[1]}/mnist.npz")
+    monkeypatch.setattr(data, "DOWNLOAD_TIMEOUT_S", 1.0)
+    loader = data.MnistLoader(lambda: load_mnist(tmp_path / "absent.npz"), retry_after=60)
+    started = time.monotonic()
+    assert loader.get(wait=0.1) == (None, None)  # still loading: the caller is not kept waiting
+    mnist, problem = loader.get(wait=10)
+    assert mnist is None and "timed out" in problem and time.monotonic() - started < 5
+    started = time.monotonic()
+    assert loader.get(wait=10)[1] == problem and time.monotonic() - started < 0.5  # remembered, not retried
+    server.close()
+
+
+def test_the_loader_loads_once_for_everyone():
+    calls = []
+
+    def load():
+        calls.append(1)
+        return "mnist"
+
+    loader = data.MnistLoader(load)
+    assert [loader.get(wait=5)[0] for _ in range(5)] == ["mnist"] * 5 and calls == [1]

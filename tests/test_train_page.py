@@ -87,3 +87,27 @@ def test_app_runs_leave_keras_and_tensorflow_state_alone_while_a_model_trains():
     assert first.startswith("dense")
     assert second != "dense", "Keras's global state was reset by a script run"
     assert second != first
+
+
+def test_after_a_server_restart_the_page_says_which_runs_were_lost():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_pages import ROOT, TIMEOUT
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.query_params["runs"] = "0ldserver.3"  # what the URL held before the server restarted
+    at.run()
+    at.switch_page("pages/train.py").run()
+    assert any("The server restarted" in w.value and "runs 1 to 3" in w.value for w in at.warning)
+    assert "runs" not in at.query_params
+
+
+def test_the_run_table_can_be_downloaded():
+    at = open_page("pages/train.py")
+    at.slider(key="train_data_percent").set_value(2)
+    at.slider(key="train_epochs").set_value(1).run()
+    at.button(key="train_start_button").click().run()
+    run_until_idle(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the table (CSV)" in labels and "Download the table (JSON)" in labels
+    assert str(at.query_params["runs"]).endswith(".1")  # the URL remembers that this session has one run

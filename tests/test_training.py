@@ -2,14 +2,16 @@
 
 import itertools
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from lib.choices import HIDDEN_ACTIVATIONS, LOSSES, OPTIMIZERS, OUTPUT_ACTIVATIONS
 from lib.lab.config import ConfigError, TrainConfig, split_indices
-from lib.lab.jobs import EpochRecord, History, JobQueue, TrainingJob
+from lib.lab.jobs import EpochRecord, History, TrainingJob
 from lib.lab.keras_code import keras_code
+from lib.lab.queue import JobQueue
 from lib.lab.trainer import Trainer
 
 
@@ -113,7 +115,8 @@ def test_queue_caps_simultaneous_jobs(mnist):
 
 def test_cancelled_while_queued_never_runs(mnist):
     queue = JobQueue(capacity=1)
-    queue.acquire(-1, lambda: False)  # someone else holds the only place
+    holder = SimpleNamespace(id=-1, owner="someone else")
+    queue.acquire(holder, lambda: False)  # someone else holds the only place
     waiting = TrainingJob(TrainConfig(data_fraction=0.01, epochs=1), mnist, queue=queue).start()
     wait_until(lambda: queue.position(waiting.id) == 1)
     waiting.stop()
@@ -121,7 +124,7 @@ def test_cancelled_while_queued_never_runs(mnist):
     snap = waiting.snapshot()
     assert snap.state == "cancelled" and waiting.trainer is None and snap.history.batch_loss == []
     assert "nothing was trained" in snap.message
-    queue.release(-1)
+    queue.release(holder)
 
 
 def test_step_activation_freezes_the_hidden_layer(mnist):

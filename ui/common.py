@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import textwrap
+import uuid
 
 import streamlit as st
 
-from lib.data import DataError, Mnist, load_mnist
+from lib.data import MNIST, Mnist
 
 
-@st.cache_resource(show_spinner="Loading the MNIST digits…")
-def _shared_mnist() -> Mnist:
-    # One read-only copy per process, shared by every learner (cache_data would copy 50 MB per call).
-    return load_mnist()
+def get_mnist(wait: float = 0.0) -> tuple[Mnist | None, str | None]:
+    """(dataset, None), (None, a friendly message) after a failure, or (None, None) while it is still loading.
+
+    One load per process, in the background, shared by every learner (lib.data.MNIST); a page waits at most
+    `wait` seconds. A failure is remembered for a minute, then retried: a restored file is picked up.
+    """
+    return MNIST.get(wait)
 
 
-def get_mnist() -> tuple[Mnist | None, str | None]:
-    """(dataset, None) or (None, a friendly message). Failures are not cached: a fixed file is picked up."""
-    try:
-        return _shared_mnist(), None
-    except DataError as error:
-        return None, str(error)
-
-
-def require_mnist() -> Mnist:
-    """The dataset, or a clear message and a stop of this page (never a traceback)."""
-    mnist, problem = get_mnist()
+def require_mnist(wait: float = 25.0) -> Mnist:
+    """The dataset, or a clear message and a stop of this page (never a traceback, never a hang past `wait`)."""
+    mnist, problem = MNIST.peek()[:2]
+    if mnist is None and problem is None:
+        with st.spinner("Loading the MNIST digits…"):
+            mnist, problem = get_mnist(wait)
+    elif mnist is None:
+        mnist, problem = get_mnist(0.0)
     if mnist is None:
+        if problem is None:
+            problem = f"It is still loading after {wait:.0f} s (downloading it, as the bundled file is missing)."
         st.error(f"**MNIST is not available.** {problem}", icon=":material/error:")
         sidebar()  # the page stops here, before the router would draw it
         st.stop()
@@ -41,14 +45,60 @@ def _device_label() -> str:
     return compute_device()
 
 
+SERVER_ID = uuid.uuid4().hex[:8]  # new at every server start: how a page tells that the server restarted
+
+
+def visitor_id() -> str:
+    """One id per browser, shared by its tabs: from the token inside Streamlit's XSRF cookie (its masked string
+    changes per page load, the token does not); a per-session id where there is no cookie."""
+    raw = st.context.cookies.get("_streamlit_xsrf") if st.context.cookies else None
+    if raw:
+        try:
+            from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
+
+            token, _ = decode_xsrf_token_string(raw)
+            if token:
+                return hashlib.sha256(token).hexdigest()[:16]
+        except Exception:  # an unexpected cookie format: fall back to this tab alone
+            pass
+    return st.session_state.setdefault("_visitor_id", uuid.uuid4().hex[:16])
+
+
+def _run_status() -> None:
+    """The learner's current run, on every page; looking at it keeps the run alive (see TrainingJob.touch)."""
+    job = st.session_state.get("train_job")
+    if job is not None and job.active:
+        st.fragment(_draw_run_status, run_every=5)()
+
+
+def _draw_run_status() -> None:
+    job = st.session_state.get("train_job")
+    if job is None or not job.active:
+        return
+    job.touch()
+    snap = job.snapshot()
+    if snap.state == "queued":
+        st.caption(f":material/hourglass_top: Your run is waiting (number {max(1, snap.queue_position)} in line).")
+    else:
+        st.caption(
+            f":material/model_training: Your run: epoch {min(snap.epoch + 1, job.config.epochs)} of "
+            f"{job.config.epochs}, {snap.state}."
+        )
+
+
 def sidebar() -> None:
     with st.sidebar:
+        _run_status()
         st.caption("**Compute device**")
         st.write(f":material/memory: {_device_label()}")
-        mnist, _ = get_mnist()
+        mnist, problem, loading = MNIST.peek()  # only what is already known: the sidebar never waits
         st.caption("**Dataset**")
-        if mnist is None:
+        if mnist is None and loading:
+            st.write(":material/hourglass_top: MNIST is loading…")
+        elif mnist is None and problem:
             st.warning("MNIST unavailable: see the message on the training pages.", icon=":material/warning:")
+        elif mnist is None:
+            st.write(":material/dataset: MNIST loads when a page needs it.")
         else:
             st.write(
                 f":material/dataset: MNIST — {len(mnist.y_train):,} training and {len(mnist.y_test):,} test images"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import gc
 import itertools
 import math
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,6 +16,8 @@ import numpy as np
 
 from lib.choices import OPTIMIZERS
 from lib.lab.config import TrainConfig, split_indices
+from lib.lab.estimate import SPEED
+from lib.lab.queue import JobQueue
 from lib.lab.trainer import EXPLOSION_FACTOR, TestResult, Trainer, evaluate_on_test
 from lib.runtime import tf
 
@@ -66,56 +67,10 @@ class Snapshot:
     training_accuracy: float | None = None  # on the training images, once the run has ended
 
 
-# --- the queue ------------------------------------------------------------------------------------
-def max_concurrent_jobs() -> int:
-    """How many trainings may run at once in this process (env COURSE_MAX_TRAINING_JOBS, default 2)."""
-    try:
-        return max(1, int(os.environ.get("COURSE_MAX_TRAINING_JOBS", "2")))
-    except ValueError:
-        return 2
-
-
-class JobQueue:
-    """A process-wide cap on simultaneous trainings; the rest wait in arrival order."""
-
-    def __init__(self, capacity: int | None = None):
-        self.capacity = capacity or max_concurrent_jobs()
-        self._condition = threading.Condition()
-        self._running: set[int] = set()
-        self._waiting: list[int] = []
-
-    def position(self, job_id: int) -> int:
-        """0 when running (or not queued), else 1 for next in line, 2 after that..."""
-        with self._condition:
-            return self._waiting.index(job_id) + 1 if job_id in self._waiting else 0
-
-    def running_count(self) -> int:
-        with self._condition:
-            return len(self._running)
-
-    def acquire(self, job_id: int, cancelled) -> bool:
-        with self._condition:
-            self._waiting.append(job_id)
-            while True:
-                if cancelled():
-                    self._waiting.remove(job_id)
-                    self._condition.notify_all()
-                    return False
-                if len(self._running) < self.capacity and self._waiting[0] == job_id:
-                    self._waiting.pop(0)
-                    self._running.add(job_id)
-                    self._condition.notify_all()
-                    return True
-                self._condition.wait(timeout=0.2)
-
-    def release(self, job_id: int) -> None:
-        with self._condition:
-            self._running.discard(job_id)
-            self._condition.notify_all()
-
-
 JOB_QUEUE = JobQueue()
 _job_ids = itertools.count(1)
+ORPHAN_SECONDS = 30.0  # a run nobody has looked at for this long is stopped (its tab was closed)
+
 
 # One read-only copy of the training images on the device for the whole process; each run gets indices into it.
 _shared_lock = threading.Lock()
@@ -137,9 +92,16 @@ def shared_training_tensors(mnist):
 class TrainingJob:
     """One learner's run in a worker thread. The page polls snapshot(); stop() keeps what was learned."""
 
-    def __init__(self, config: TrainConfig, mnist, queue: JobQueue = JOB_QUEUE):
+    def __init__(
+        self, config: TrainConfig, mnist, queue: JobQueue = JOB_QUEUE, owner: str = "", orphan_after=ORPHAN_SECONDS
+    ):
         self.config = config.validated()
         self.id = next(_job_ids)
+        self.owner = owner  # who started it (one browser, all its tabs): at most one active run each
+        self.orphan_after = orphan_after
+        self._last_seen = time.monotonic()
+        self.num_train = len(split_indices(self.config, len(mnist.y_train))[0])
+        self.estimate_s = SPEED.predict(self.config, self.num_train)
         self._mnist, self._queue = mnist, queue
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -154,11 +116,28 @@ class TrainingJob:
         self._thread = threading.Thread(target=self._run, name=f"training-job-{self.id}", daemon=True)
 
     def start(self) -> TrainingJob:
+        self._queue.enter(self)  # in line at once, so the page knows its place from the first redraw
         self._thread.start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
+
+    def touch(self) -> None:
+        """The page that owns this run is still looking at it (called on every redraw)."""
+        self._last_seen = time.monotonic()
+
+    @property
+    def abandoned(self) -> bool:
+        return time.monotonic() - self._last_seen > self.orphan_after
+
+    def _should_stop(self) -> bool:
+        return self._stop.is_set() or self.abandoned
+
+    def seconds_left(self) -> float:
+        """The estimated training time still to go (the whole estimate while it has not started)."""
+        snap = self.snapshot()
+        return snap.eta_s if snap.eta_s is not None else self.estimate_s
 
     def join(self, timeout: float | None = None) -> None:
         self._thread.join(timeout)
@@ -197,9 +176,10 @@ class TrainingJob:
             )
 
     def _run(self) -> None:
-        if not self._queue.acquire(self.id, self._stop.is_set):
+        if not self._queue.acquire(self, self._should_stop):
+            why = self._abandonment() if self.abandoned and not self._stop.is_set() else ""
             with self._lock:
-                self._state, self._message = "cancelled", "Cancelled before it started: nothing was trained."
+                self._state, self._message = "cancelled", f"Cancelled before it started: nothing was trained.{why}"
             return
         with self._lock:
             self._state = "starting"
@@ -211,7 +191,7 @@ class TrainingJob:
                 self._state, self._device = "running", self.trainer.device
                 self._steps_per_epoch = self.trainer.steps_per_epoch
                 self._started = time.perf_counter()
-            outcome = self.trainer.fit(self._on_batches, self._on_epoch_end, self._stop.is_set)
+            outcome = self.trainer.fit(self._on_batches, self._on_epoch_end, self._should_stop)
             with self._lock:
                 self._trained = time.perf_counter()  # training time excludes the evaluations below
             if outcome != "diverged" and self._history.batch_loss:
@@ -219,7 +199,7 @@ class TrainingJob:
                 self._training_accuracy = self.trainer.training_accuracy()
             message = {
                 "finished": "Training finished.",
-                "stopped": "Stopped: the model keeps what it learned so far.",
+                "stopped": "Stopped: the model keeps what it learned so far." + self._abandonment(),
                 "diverged": divergence_message(self.config, self._history.batch_loss, self.trainer.initial_loss),
             }[outcome]
             with self._lock:
@@ -232,8 +212,19 @@ class TrainingJob:
                 self._trained = self._trained or time.perf_counter()
             if self.trainer is not None:
                 self.trainer.release()  # the compiled loop and its references go; the model and results stay
-            self._queue.release(self.id)
+            if self._started is not None:  # teach the time estimates how fast this machine really is
+                done = self._epoch * self._steps_per_epoch + self._step
+                SPEED.observe(self.config, self.num_train, self._trained - self._started, done)
+            self._queue.release(self)
             gc.collect()  # once per finished run, so what the run built is given back now
+
+    def _abandonment(self) -> str:
+        if not self.abandoned or self._stop.is_set():
+            return ""
+        return (
+            f" Nobody had looked at it for {self.orphan_after:.0f} s (its page was closed), so its place went to "
+            "another learner."
+        )
 
     def snapshot(self) -> Snapshot:
         with self._lock:

@@ -17,6 +17,7 @@ from lib.choices import (
     pairing_note,
 )
 from lib.lab.config import TrainConfig, split_indices
+from lib.lab.estimate import SPEED, over_the_cap
 from ui.widgets import bounded_slider, optimizer_selectbox
 
 
@@ -126,6 +127,11 @@ def settings_form(num_images: int, num_test: int, busy: bool) -> TrainConfig | N
     train_idx, val_idx = split_indices(config, num_images)
     st.caption(
         f"Trains on {len(train_idx):,} images ({-(-len(train_idx) // batch_size):,} batches of {batch_size} per "
-        f"epoch), validates on {len(val_idx):,}, tests on the {num_test:,} test images."
+        f"epoch), validates on {len(val_idx):,}, tests on the {num_test:,} test images. Estimated training time "
+        f"on this server: about {SPEED.predict(config, len(train_idx)):,.0f} s."
     )
+    too_much = over_the_cap(config, len(train_idx))
+    if too_much:
+        st.error(too_much, icon=":material/timer_off:")
+        return None
     return config

@@ -13,15 +13,18 @@ def _draw_progress(job) -> None:
     if job is None:
         st.info("Choose the settings above and press **Start training**.", icon=":material/info:")
         return
+    job.touch()  # the page is still watching: the run is not abandoned
     snap = job.snapshot()
-    if snap.state == "queued":
+    if snap.state == "queued" and snap.queue_position:
+        wait = JOB_QUEUE.wait_estimate(job.id)
         st.info(
             f"Queued: {JOB_QUEUE.running_count()} of at most {JOB_QUEUE.capacity} trainings are running on this "
-            f"server. Yours is number {max(1, snap.queue_position)} in line and starts by itself.",
+            f"server. Yours is number {snap.queue_position} in line and starts by itself"
+            + ("." if wait is None else f", in about {wait:,.0f} s."),
             icon=":material/hourglass_top:",
         )
         st.progress(0.0, text="Waiting for a free place to train…")
-    elif snap.state == "starting":
+    elif snap.state in ("queued", "starting"):
         st.progress(0.0, text="Building the network and compiling the training loop…")
     elif snap.state != "cancelled":
         total = job.config.epochs * snap.steps_per_epoch
@@ -42,6 +45,8 @@ def _draw_progress(job) -> None:
         st.vega_lite_chart(spec, width="stretch")
         st.caption(series_caption(list(spec["datasets"]["training"]["series"].unique())))
     if job.active:
+        if snap.state == "running" and st.session_state.get("train_polling") == "slow":
+            st.rerun(scope="app")  # it left the queue: redraw at the running pace
         return
     name = "This run" if snap.state == "cancelled" else f"Run {run_number(job)}"
     if snap.state == "diverged":
@@ -57,10 +62,17 @@ def _draw_progress(job) -> None:
         st.rerun(scope="app")  # the run ended: redraw the whole page with its results
 
 
-def live_view(job, busy: bool) -> None:
-    """Redrawn every REFRESH_SECONDS while a run is going; the run itself lives in a worker thread."""
+QUEUED_REFRESH_SECONDS = 3.0  # a queued page has nothing new to draw: it asks rarely
 
-    @st.fragment(run_every=REFRESH_SECONDS if busy else None)
+
+def live_view(job, busy: bool) -> None:
+    """Redrawn every REFRESH_SECONDS while a run is going (every few seconds while it waits in the queue);
+    the run itself lives in a worker thread."""
+    queued = busy and job.snapshot().state == "queued"
+    st.session_state["train_polling"] = "slow" if queued else "fast"
+    refresh = (QUEUED_REFRESH_SECONDS if queued else REFRESH_SECONDS) if busy else None
+
+    @st.fragment(run_every=refresh)
     def live_progress():
         # One container holds everything this fragment draws, however many elements that is this time, so a
         # redraw never spills over the elements that follow it on the page.

@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib.lab.charts import make_runs_overlay_chart
 from lib.lab.runs import run_labels, run_record
+from ui.common import SERVER_ID
 
 
 def _runs() -> list[dict]:
@@ -36,6 +37,33 @@ def record_run(job) -> None:
     )
 
 
+def restart_notice() -> None:
+    """After a server restart the browser reconnects to a fresh session: say so, and which runs were lost.
+
+    The page's URL carries "runs=<server id>.<count>" (the URL survives a reconnect; the session does not).
+    """
+    marker = st.query_params.get("runs", "")
+    server, _, count = marker.partition(".")
+    if not server or server == SERVER_ID or _runs() or not count.isdigit():
+        return
+    lost = int(count)
+    st.warning(
+        f"**The server restarted since your last run** (it was updated, or ran out of memory with a whole class "
+        f"training at once), and every session's runs were lost with it: your run{'s' * (lost != 1)} "
+        f"{'1' if lost == 1 else f'1 to {lost}'}. Download the run table after each run to keep a copy.",
+        icon=":material/restart_alt:",
+    )
+    del st.query_params["runs"]
+
+
+def remember_runs() -> None:
+    runs = _runs()
+    if runs:
+        st.query_params["runs"] = f"{SERVER_ID}.{len(runs)}"
+    elif "runs" in st.query_params and st.query_params["runs"].startswith(SERVER_ID):
+        del st.query_params["runs"]
+
+
 def run_table(busy: bool) -> None:
     runs = _runs()
     if not runs:
@@ -62,6 +90,17 @@ def run_table(busy: bool) -> None:
         f"Each run's smoothed training {metric or 'accuracy'} against epochs, named by the settings that differ "
         "between your runs."
     )
-    if st.button("Clear my runs", icon=":material/delete:", key="train_clear_runs_button", disabled=busy):
+    csv_col, json_col, clear_col = st.columns(3)
+    csv_col.download_button(
+        "Download the table (CSV)", table.to_csv(index=False), "my-runs.csv", "text/csv", icon=":material/download:"
+    )
+    json_col.download_button(
+        "Download the table (JSON)",
+        table.to_json(orient="records", indent=1),
+        "my-runs.json",
+        "application/json",
+        icon=":material/download:",
+    )
+    if clear_col.button("Clear my runs", icon=":material/delete:", key="train_clear_runs_button", disabled=busy):
         st.session_state["train_runs"] = []
         st.rerun()

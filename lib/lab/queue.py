@@ -1,0 +1,79 @@
+"""A process-wide cap on simultaneous trainings: the rest wait in arrival order, one active run per visitor."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from lib.lab.estimate import estimated_wait
+
+
+def max_concurrent_jobs() -> int:
+    """How many trainings may run at once in this process (env COURSE_MAX_TRAINING_JOBS, default 2)."""
+    try:
+        return max(1, int(os.environ.get("COURSE_MAX_TRAINING_JOBS", "2")))
+    except ValueError:
+        return 2
+
+
+class JobQueue:
+    """Jobs enter when they start (so the page knows its place at once), run when a place is free and they are
+    first in line, and leave when they end."""
+
+    def __init__(self, capacity: int | None = None):
+        self.capacity = capacity or max_concurrent_jobs()
+        self._condition = threading.Condition()
+        self._running: dict[int, object] = {}
+        self._waiting: list = []
+
+    def enter(self, job) -> None:
+        with self._condition:
+            self._waiting.append(job)
+
+    def position(self, job_id: int) -> int:
+        """0 when running (or not waiting), else 1 for next in line, 2 after that..."""
+        with self._condition:
+            ids = [job.id for job in self._waiting]
+            return ids.index(job_id) + 1 if job_id in ids else 0
+
+    def running_count(self) -> int:
+        with self._condition:
+            return len(self._running)
+
+    def owner_busy(self, owner: str) -> bool:
+        """Whether this visitor already has a run waiting or running (in any of their tabs)."""
+        with self._condition:
+            return bool(owner) and any(j.owner == owner for j in [*self._running.values(), *self._waiting])
+
+    def acquire(self, job, cancelled) -> bool:
+        """Block until the job may run (True), or until cancelled() says it is no longer wanted (False)."""
+        with self._condition:
+            if job not in self._waiting:
+                self._waiting.append(job)
+            while True:
+                if cancelled():
+                    self._waiting.remove(job)
+                    self._condition.notify_all()
+                    return False
+                if len(self._running) < self.capacity and self._waiting[0] is job:
+                    self._waiting.pop(0)
+                    self._running[job.id] = job
+                    self._condition.notify_all()
+                    return True
+                self._condition.wait(timeout=0.2)
+
+    def release(self, job) -> None:
+        with self._condition:
+            self._running.pop(job.id, None)
+            self._condition.notify_all()
+
+    def wait_estimate(self, job_id: int) -> float | None:
+        """Seconds until this waiting job should start, from the running jobs' time left and the estimates of
+        the jobs ahead of it; None if it is not waiting."""
+        with self._condition:
+            ids = [job.id for job in self._waiting]
+            if job_id not in ids:
+                return None
+            running = list(self._running.values())
+            ahead = self._waiting[: ids.index(job_id)]
+        return estimated_wait([job.seconds_left() for job in running], [job.estimate_s for job in ahead], self.capacity)
