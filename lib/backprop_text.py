@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lib.choices import OPTIMIZERS
+from lib.fmt import plural
 
 
 def progress_sentence(experiment) -> str:
@@ -59,3 +60,18 @@ def step_rule(step) -> str:
         "and v̂ are the bias-corrected averages and ε̂ = ε/√(1−β₂ᵗ). That is the same as Keras's own form, "
         "w ← w − lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)."
     )
+
+
+def params_table(experiment) -> dict[str, list]:
+    """Parameters and loss: target, before training, after the first epoch and now (no column twice)."""
+
+    def column(row):
+        return [row["w1"], row["w2"], row["b"], row["loss"]]
+
+    columns = {"": ["w1", "w2", "b", "MSE on the 1,000 points"], "target": [2.0, 1.0, 1.0, 0.0]}
+    columns["before training"] = column(experiment.history[0])
+    if experiment.epoch > 1 and experiment.history[1]["epoch"] == 1:
+        columns["after 1 epoch"] = column(experiment.history[1])
+    if experiment.epoch >= 1:
+        columns[f"after {plural(experiment.epoch, 'epoch')}"] = column(experiment.history[-1])
+    return columns

@@ -102,7 +102,7 @@ ACTIVATIONS: dict[str, ActivationChoice] = {
     for choice in (
         ActivationChoice(
             "relu",
-            "ReLU — max(0, x), the notebook's choice",
+            "ReLU — the notebook's choice",
             tf.nn.relu,
             "relu",
             "'relu'",
@@ -111,7 +111,7 @@ ACTIVATIONS: dict[str, ActivationChoice] = {
         ),
         ActivationChoice(
             "sigmoid",
-            "sigmoid — squashes to (0, 1)",
+            "sigmoid — into (0, 1)",
             tf.sigmoid,
             "sigmoid",
             "'sigmoid'",
@@ -120,7 +120,7 @@ ACTIVATIONS: dict[str, ActivationChoice] = {
         ),
         ActivationChoice(
             "tanh",
-            "tanh — squashes to (−1, 1)",
+            "tanh — into (−1, 1)",
             tf.tanh,
             "tanh",
             "'tanh'",
@@ -155,7 +155,7 @@ ACTIVATIONS: dict[str, ActivationChoice] = {
         ),
         ActivationChoice(
             "linear",
-            "none (linear) — the network collapses to one linear classifier",
+            "none (linear): one linear classifier",
             tf.identity,
             None,
             "None",
@@ -164,7 +164,7 @@ ACTIVATIONS: dict[str, ActivationChoice] = {
         ),
         ActivationChoice(
             "step",
-            "step — a threshold unit; zero gradient",
+            "step — zero gradient",
             step,
             step,
             "step",

@@ -8,11 +8,12 @@ import streamlit as st
 
 from lib import notebook
 from lib.backprop import MAX_EPOCHS_PER_CALL, PARAMS, NeuronExperiment, finite_difference_gradient, manual_gradient
-from lib.backprop_text import agreement_sentence, divergence_warning, progress_sentence, step_rule
+from lib.backprop_text import agreement_sentence, divergence_warning, params_table, progress_sentence, step_rule
 from lib.charts import make_neuron_charts
 from lib.fmt import plural
 from lib.graphs import computation_graph_dot
-from ui.common import correction, show_code
+from lib.lab.jobs import JOB_QUEUE
+from ui.common import correction, show_code, visitor_id
 from ui.widgets import optimizer_selectbox
 
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
@@ -72,8 +73,11 @@ epochs = epochs_col.number_input(
     help="The notebook trains 1 epoch first, then 100 at a time.",
 )
 if train_col.button(f"Train {plural(epochs, 'more epoch')}", type="primary", key="backprop_train_button"):
-    with st.spinner(f"Training {epochs:,} epochs…"):
-        experiment.train(epochs)
+    with st.spinner(f"Training {epochs:,} epochs…"), JOB_QUEUE.place(visitor_id()) as got_a_place:
+        if got_a_place:  # the same cap on simultaneous trainings as the Train MNIST lab
+            experiment.train(epochs)
+        else:
+            st.warning("The server is busy training for the class: try again in a moment.", icon=":material/timer:")
     st.session_state.pop("backprop_last_step", None)
 if step_col.button("One step, explained", icon=":material/footprint:", key="backprop_step_button"):
     st.session_state["backprop_last_step"] = experiment.step()
@@ -81,14 +85,7 @@ if reset_col.button("Reset", icon=":material/restart_alt:", key="backprop_reset_
     _reset()
     experiment = st.session_state["backprop_exp"]
 
-before, now = experiment.history[0], experiment.history[-1]
-columns = {"": ["w1", "w2", "b", "MSE on the 1,000 points"], "target": [2.0, 1.0, 1.0, 0.0]}
-columns["before training"] = [before["w1"], before["w2"], before["b"], before["loss"]]
-if experiment.epoch > 1 and experiment.history[1]["epoch"] == 1:
-    first = experiment.history[1]
-    columns["after 1 epoch"] = [first["w1"], first["w2"], first["b"], first["loss"]]
-if experiment.epoch >= 1:
-    columns[f"after {plural(experiment.epoch, 'epoch')}"] = [now["w1"], now["w2"], now["b"], now["loss"]]
+columns = params_table(experiment)
 table = pd.DataFrame(columns)
 st.dataframe(
     table, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.5g") for c in table.columns[1:]}

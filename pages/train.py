@@ -31,7 +31,8 @@ st.header("1. Choose the math")
 config = settings_form(len(mnist.y_train), len(mnist.y_test), busy)
 
 st.header("2. Train")
-start_col, stop_col, _ = st.columns([1, 1, 4])
+buttons = st.container(horizontal=True)
+start_col, stop_col = buttons, buttons
 if start_col.button(
     "Start training",
     type="primary",

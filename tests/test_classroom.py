@@ -82,3 +82,22 @@ def test_the_time_estimate_learns_the_machines_speed_and_the_cap_refuses_huge_ru
     monkeypatch.setenv("COURSE_MAX_RUN_SECONDS", "120")
     assert over_the_cap(heaviest, 57000, speed) is not None and "fewer epochs" in over_the_cap(heaviest, 57000, speed)
     assert over_the_cap(TrainConfig(), 57000) is None  # the notebook's run is always allowed
+
+
+def test_a_short_computation_takes_a_place_in_the_same_queue():
+    queue = JobQueue(capacity=1)
+    with queue.place("a") as first:
+        assert first and queue.running_count() == 1
+        with queue.place("b", wait=0.3) as second:
+            assert not second  # the only place is taken: refused after the wait, not blocked forever
+    assert queue.running_count() == 0
+
+
+def test_the_backprop_history_stays_bounded_however_often_one_trains():
+    from lib.backprop import MAX_HISTORY, NeuronExperiment
+
+    experiment = NeuronExperiment("adam", 0.01)
+    for _ in range(3):
+        experiment.train(2000)
+    assert len(experiment.history) <= MAX_HISTORY and experiment.history[-1]["epoch"] == 6000
+    assert experiment.history[0]["epoch"] == 0  # the start is kept

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import itertools
 import math
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -69,7 +70,8 @@ class Snapshot:
 
 JOB_QUEUE = JobQueue()
 _job_ids = itertools.count(1)
-ORPHAN_SECONDS = 30.0  # a run nobody has looked at for this long is stopped (its tab was closed)
+# A run nobody has looked at for this long is stopped (its tab was closed); env COURSE_ORPHAN_SECONDS.
+ORPHAN_SECONDS = float(os.environ.get("COURSE_ORPHAN_SECONDS", "30"))
 
 
 # One read-only copy of the training images on the device for the whole process; each run gets indices into it.

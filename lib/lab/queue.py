@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
+import time
+from contextlib import contextmanager
+from types import SimpleNamespace
 
 from lib.lab.estimate import estimated_wait
 
@@ -77,3 +81,19 @@ class JobQueue:
             running = list(self._running.values())
             ahead = self._waiting[: ids.index(job_id)]
         return estimated_wait([job.seconds_left() for job in running], [job.estimate_s for job in ahead], self.capacity)
+
+    @contextmanager
+    def place(self, owner: str = "", wait: float = 30.0):
+        """A place for a short computation done in the page's own thread (the backprop lesson's "train N
+        epochs"), counted against the same cap as the lab's runs; yields False if none freed up within `wait`."""
+        holder = SimpleNamespace(id=-next(_short_ids), owner=owner)
+        deadline = time.monotonic() + wait
+        got = self.acquire(holder, lambda: time.monotonic() > deadline)
+        try:
+            yield got
+        finally:
+            if got:
+                self.release(holder)
+
+
+_short_ids = itertools.count(1)
