@@ -44,9 +44,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class ServerURL(str):
+    """The server's base URL (a str), with the server's process id for measuring it."""
+
+    pid: int = 0
+
+
 @contextmanager
 def streamlit_server(extra_env: dict | None = None):
-    """Start `streamlit run streamlit_app.py` on a free localhost port; yield its base URL."""
+    """Start `streamlit run streamlit_app.py` on a free localhost port; yield its base URL (with .pid)."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
     port = _free_port()
     env = {**os.environ, **(extra_env or {})}
@@ -70,7 +76,8 @@ def streamlit_server(extra_env: dict | None = None):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = ServerURL(f"http://127.0.0.1:{port}")
+    url.pid = process.pid
     try:
         deadline = time.time() + 60
         while True:
