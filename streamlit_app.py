@@ -6,24 +6,22 @@ Streamlit's own file list while TensorFlow loads.
 
 import streamlit as st
 
-from ui.nav import SECTIONS
+from ui.nav import SECTIONS, all_pages
 from ui.patches import keep_keras_state_between_runs
 
 keep_keras_state_between_runs()
 st.set_page_config(page_title="The math of neural-network training", page_icon=":material/neurology:", layout="wide")
 
+pages = {
+    spec.url_path: st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(i == 0))
+    for i, spec in enumerate(all_pages())
+}
 navigation = st.navigation(
-    {
-        section: [
-            st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(i == 0 and j == 0))
-            for j, spec in enumerate(specs)
-        ]
-        for i, (section, specs) in enumerate(SECTIONS.items())
-        if specs
-    }
+    {section: [pages[spec.url_path] for spec in specs] for section, specs in SECTIONS.items() if specs}
 )
 navigation.run()
 
-from ui.common import sidebar  # noqa: E402  (its device label imports TensorFlow: after the page is drawn)
+from ui.common import end_of_page, sidebar  # noqa: E402  (TensorFlow may load here: after the page is drawn)
 
+end_of_page(navigation.url_path or all_pages()[0].url_path)
 sidebar()

@@ -25,6 +25,7 @@ CURVES_1D = {
     "bowl: (w − 2)² + 1": Curve(lambda w: (w - 2.0) ** 2 + 1.0, (-3.5, 4.5)),
     "two valleys: w⁴/4 − w² + w/2 + 2": Curve(lambda w: w**4 / 4 - w**2 + w / 2 + 2.0, (-2.6, 2.6)),
 }
+LEARNING_RATES_1D = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.9, 1.0, 1.05, 1.2]
 CONVERGED_GRADIENT = 1e-3  # |f'(w)| below this counts as having arrived
 
 

@@ -3,6 +3,7 @@ path did (zig-zag, overshoot, divergence, escape from a saddle), read off the pa
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -177,6 +178,7 @@ def gradient_at(surface: str, point) -> np.ndarray:
 SADDLE = "saddle: x² − y² + y⁴/4"
 
 
+@functools.lru_cache(maxsize=16)  # the same few offsets, asked by every learner
 def escape_table(offset: float, learning_rate: float = 0.05, steps: int = 200) -> list[dict]:
     """From (1.5, offset) on the saddle: after how many steps each optimizer is more than 1 away from the ridge."""
     rows = []

@@ -1,6 +1,8 @@
 """Activation functions: each with its autodiff derivative, softmax live, and why linear layers collapse."""
 
-from ui import router  # noqa: F401  (first, before anything slow loads)
+from ui.router import through_the_router
+
+through_the_router()  # first, before anything slow loads
 
 # isort: split
 import numpy as np
@@ -12,8 +14,10 @@ from lib.boundary import DATASETS, describe_boundary, train_boundary
 from lib.charts import make_activation_chart, make_boundary_chart, make_softmax_chart
 from lib.choices import ACTIVATIONS, LESSON_ACTIVATIONS
 from lib.fmt import and_list, constant, num, term, tied_max
+from lib.predictions import activations_boundary, activations_temperature
 from lib.quiz import activation_quiz
 from ui.common import correction, show_code
+from ui.gate import gate
 from ui.quiz import quiz
 
 st.title("Activation functions")
@@ -111,16 +115,20 @@ def _boundaries(dataset: str, hidden_units: int, steps: int):
 
 
 points, labels, linear, relu = _boundaries(dataset, hidden_units, steps)
-left, right = st.columns(2)
-left.altair_chart(
-    make_boundary_chart(linear, points, labels, f"No activation: accuracy {linear.accuracy:.0%}"), width="stretch"
-)
-right.altair_chart(make_boundary_chart(relu, points, labels, f"ReLU: accuracy {relu.accuracy:.0%}"), width="stretch")
-st.caption(
-    f"Both networks are 2 → {hidden_units} → 1 (sigmoid), trained the same way; the boundary is where the colour "
-    f"changes. Without an activation the hidden layer collapses into one linear function: "
-    f"{describe_boundary(linear)}. With ReLU: {describe_boundary(relu)}."
-)
+if gate(activations_boundary(dataset, hidden_units, linear.accuracy, relu.accuracy)):
+    left, right = st.columns(2)
+    left.altair_chart(
+        make_boundary_chart(linear, points, labels, f"No activation: accuracy {linear.accuracy:.0%}"), width="stretch"
+    )
+    right.altair_chart(
+        make_boundary_chart(relu, points, labels, f"ReLU: accuracy {relu.accuracy:.0%}"), width="stretch"
+    )
+    st.caption(
+        f"Both networks are 2 → {hidden_units} → 1 (sigmoid), trained the same way; the boundary is where the colour "
+        f"changes. Without an activation the hidden layer collapses into one linear function: "
+        f"{describe_boundary(linear)}. With ReLU: {describe_boundary(relu)}."
+    )
+gate(activations_temperature(logits, temperature))
 
 st.header("The notebook's questions 4 and 5")
 quiz(activation_quiz(), "activations_q")

@@ -1,6 +1,8 @@
 """Backprop on one neuron: the notebook's experiment, its computation graph, and the chain rule in numbers."""
 
-from ui import router  # noqa: F401  (first, before anything slow loads)
+from ui.router import through_the_router
+
+through_the_router()  # first, before anything slow loads
 
 # isort: split
 import pandas as pd
@@ -13,7 +15,9 @@ from lib.charts import make_neuron_charts
 from lib.fmt import plural
 from lib.graphs import computation_graph_dot
 from lib.lab.jobs import JOB_QUEUE
+from lib.predictions import backprop_sign
 from ui.common import correction, show_code, visitor_id
+from ui.gate import gate
 from ui.widgets import optimizer_selectbox
 
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
@@ -101,6 +105,8 @@ else:
     chart_left.altair_chart(params_chart, width="stretch", height=300)
     chart_right.altair_chart(loss_chart, width="stretch", height=300)
     st.caption(progress_sentence(experiment))
+
+gate(backprop_sign(experiment.tape_gradient()[0], experiment.params()[0]))
 
 step = st.session_state.get("backprop_last_step")
 if step is not None:

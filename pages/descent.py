@@ -1,6 +1,8 @@
 """Gradient descent: one parameter step by step, then two parameters with the real Keras optimizers."""
 
-from ui import router  # noqa: F401  (first, before anything slow loads)
+from ui.router import through_the_router
+
+through_the_router()  # first, before anything slow loads
 
 # isort: split
 import numpy as np
@@ -10,7 +12,7 @@ import streamlit as st
 from lib import notebook
 from lib.charts import make_contour_chart, make_descent_1d_chart
 from lib.choices import OPTIMIZERS
-from lib.descent import CURVES_1D, curve_minima, descent_1d, descent_view, describe_descent
+from lib.descent import CURVES_1D, LEARNING_RATES_1D, curve_minima, descent_1d, descent_view, describe_descent
 from lib.descent2d import (
     SADDLE,
     SURFACES,
@@ -25,7 +27,9 @@ from lib.descent2d import (
     surface_grid,
 )
 from lib.fmt import num
+from lib.predictions import descent_learning_rate, descent_saddle
 from ui.common import correction, show_code
+from ui.gate import gate
 
 st.title("Gradient descent")
 st.markdown(
@@ -40,7 +44,7 @@ curve = curve_col.selectbox("Loss curve", list(CURVES_1D), key="descent_curve", 
 start = start_col.slider("Start at w =", -3.0, 4.0, -1.0, 0.1, key="descent_start", persist_state="session")
 learning_rate = lr_col.select_slider(
     "Learning rate",
-    [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.9, 1.0, 1.05, 1.2],
+    LEARNING_RATES_1D,
     0.1,
     key="descent_lr",
     persist_state="session",
@@ -142,13 +146,11 @@ offset = st.select_slider(
 )
 
 
-@st.cache_data(max_entries=16, show_spinner="Running the optimizers…")
-def _escapes(offset: float) -> list[dict]:
-    return escape_table(offset)
-
-
-escapes = _escapes(offset)
-st.dataframe(pd.DataFrame(escapes), hide_index=True)
-st.markdown(describe_escapes(escapes))
+escapes = escape_table(offset)
+if gate(descent_saddle(escapes, offset)):
+    st.dataframe(pd.DataFrame(escapes), hide_index=True)
+    st.markdown(describe_escapes(escapes))
 correction(notebook.local_minima_exist(valleys[-1]["w"]))
+other_lr = learning_rate * 2 if learning_rate * 2 <= 1.2 else learning_rate / 2
+gate(descent_learning_rate(start, other_lr, steps))
 show_code(descent_1d, optimizer_path, describe_paths)

@@ -1,6 +1,8 @@
 """Home: what the course is, the map of lessons, and real MNIST digits."""
 
-from ui import router  # noqa: F401  (first, before anything slow loads)
+from ui.router import through_the_router
+
+through_the_router()  # first, before anything slow loads
 
 # isort: split
 import numpy as np

@@ -1,6 +1,8 @@
 """Loss functions: MSE vs cross-entropy, their gradients, and both computed by keras.losses."""
 
-from ui import router  # noqa: F401  (first, before anything slow loads)
+from ui.router import through_the_router
+
+through_the_router()  # first, before anything slow loads
 
 # isort: split
 import numpy as np
@@ -10,7 +12,9 @@ import streamlit as st
 from lib.charts import make_loss_curves_chart, make_softmax_chart
 from lib.fmt import and_list, prob, tied_max
 from lib.losses import binary_cross_entropy_curves, compare_losses, loss_curves
+from lib.predictions import losses_over_one, losses_shift
 from ui.common import show_code
+from ui.gate import gate
 
 st.title("Loss functions")
 st.markdown(
@@ -52,26 +56,27 @@ for digit in range(10):
 result = compare_losses(true_digit, logits)
 st.altair_chart(make_softmax_chart(result["probabilities"], true_class=true_digit), width="stretch", height=280)
 p_true = result["probabilities"][true_digit]
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                "loss": "cross-entropy",
-                "formula": f"−log p[{true_digit}] = −log {prob(p_true)}",
-                "keras.losses": result["cross_entropy_keras"],
-                "formula in NumPy": result["cross_entropy_formula"],
-            },
-            {
-                "loss": "MSE (one-hot)",
-                "formula": "mean over the 10 classes of (onehot − p)²",
-                "keras.losses": result["mse_keras"],
-                "formula in NumPy": result["mse_formula"],
-            },
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
-)
+if gate(losses_over_one(true_digit, logits)):
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "loss": "cross-entropy",
+                    "formula": f"−log p[{true_digit}] = −log {prob(p_true)}",
+                    "keras.losses": result["cross_entropy_keras"],
+                    "formula in NumPy": result["cross_entropy_formula"],
+                },
+                {
+                    "loss": "MSE (one-hot)",
+                    "formula": "mean over the 10 classes of (onehot − p)²",
+                    "keras.losses": result["mse_keras"],
+                    "formula in NumPy": result["mse_formula"],
+                },
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 top = tied_max(result["probabilities"])
 if len(top) > 1:
     verdict = f"The model cannot decide: **{and_list(top)}** tie for the highest probability"
@@ -79,6 +84,8 @@ if len(top) > 1:
 else:
     verdict = f"The model predicts **{top[0]}** ({'right' if top[0] == true_digit else 'wrong'})."
 st.markdown(f"{verdict} It gives the true digit {true_digit} a probability of {prob(p_true)}.")
+
+gate(losses_shift(true_digit, logits))
 
 st.header("Binary cross-entropy, for a sigmoid output")
 st.markdown(

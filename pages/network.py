@@ -1,6 +1,8 @@
 """The network: neurons, layers and trainable parameters, counted from the live Keras model."""
 
-from ui import router  # noqa: F401  (first, before anything slow loads)
+from ui.router import through_the_router
+
+through_the_router()  # first, before anything slow loads
 
 # isort: split
 import io
@@ -13,8 +15,10 @@ from lib import notebook
 from lib.choices import build_optimizer
 from lib.graphs import network_dot, neuron_dot
 from lib.models import build_mlp, optimizer_state_size, param_rows
+from lib.predictions import network_width
 from lib.quiz import network_quiz
 from ui.common import correction, show_code
+from ui.gate import gate
 from ui.quiz import quiz
 
 st.title("The network and its parameters")
@@ -74,6 +78,8 @@ with st.expander("Compare with Keras's own `model.summary()`", icon=":material/t
         f"plus its step counter and learning rate, so the total it prints is {total + state:,}. Those are not "
         f"parameters of the network: training adjusts only the {total:,}."
     )
+
+gate(network_width(hidden_units))
 
 st.header("Three questions before you go on")
 st.markdown(

@@ -1,6 +1,8 @@
 """Train MNIST: choose the math, start a run, watch it learn live, compare runs."""
 
-from ui import router  # noqa: F401  (first, before anything slow loads)
+from ui.router import through_the_router
+
+through_the_router()  # first, before anything slow loads
 
 # isort: split
 import streamlit as st
@@ -8,7 +10,9 @@ import streamlit as st
 from lib.lab.jobs import JOB_QUEUE, TrainingJob
 from lib.lab.keras_code import keras_code
 from lib.lab.trainer import Trainer
+from lib.predictions import train_step_frozen
 from ui.common import require_mnist, show_code, visitor_id
+from ui.gate import gate
 from ui.lab.form import settings_form
 from ui.lab.live import live_view
 from ui.lab.results import results
@@ -60,6 +64,8 @@ if job is not None and not job.active:
     results(job, mnist)
 run_table(busy)
 remember_runs()
+
+gate(train_step_frozen(mnist.x_train, mnist.y_train))
 
 st.header("The Keras code for these settings")
 st.markdown(

@@ -12,3 +12,22 @@ def mnist():
     from lib.data import load_mnist
 
     return load_mnist()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pages_go_through_the_router():
+    """AppTest resets Streamlit's "pages/ folder" mode before every run, as if each run were the first visit to a
+    fresh server; a real server leaves that mode after its first run for good. Do as the server does, so that
+    switch_page runs the router (sidebar, next links) like a browser. The first-visit case itself is checked in
+    real Chromium (tests/test_e2e_start.py)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    yield
+    PagesManager.__init__ = original

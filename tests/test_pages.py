@@ -10,6 +10,16 @@ from ui.nav import all_pages
 TIMEOUT = 60
 
 
+def answer_gate(at: AppTest, key: str, option: int = 0) -> AppTest:
+    """Lock in a prediction (the option-th answer), as a learner does before the result is shown."""
+    if not any(r.key == f"gate_{key}_choice" for r in at.radio):
+        return at  # already answered for these settings
+    radio = at.radio(key=f"gate_{key}_choice")
+    radio.set_value(radio.options[option]).run()
+    at.button(key=f"gate_{key}_lock").click().run()
+    return at
+
+
 def open_page(path: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
     at.run()
@@ -69,7 +79,7 @@ def changed_charts(before, after) -> int:
 
 
 def test_activation_page_controls_change_the_charts():
-    at = open_page("pages/activations.py")
+    at = answer_gate(open_page("pages/activations.py"), "activations_boundary")
     assert float(at.metric[0].value) < 1e-5  # the collapsed layer reproduces the stack
     assert float(at.metric[1].value) > 1e-2  # ReLU breaks the equality
     before = chart_specs(at)
@@ -80,17 +90,18 @@ def test_activation_page_controls_change_the_charts():
     assert changed_charts(before, chart_specs(at)) == 6  # every activation curve
     before = chart_specs(at)
     at.selectbox(key="activations_dataset").set_value("moons").run()
+    answer_gate(at, "activations_boundary")  # new data, a new prediction, then the boundaries
     assert changed_charts(before, chart_specs(at)) == 2  # both decision boundaries
     assert not at.exception
 
 
 def test_losses_page_controls_change_chart_and_numbers():
-    at = open_page("pages/losses.py")
+    at = answer_gate(open_page("pages/losses.py"), "losses_over_one")
     before, table = chart_specs(at), at.dataframe[0].value.copy()
     at.slider(key="losses_logit3").set_value(-2.0).run()
     assert changed_charts(before, chart_specs(at)) == 1
     at.selectbox(key="losses_true_digit").set_value(5).run()
-    new_table = at.dataframe[0].value
+    new_table = answer_gate(at, "losses_over_one").dataframe[0].value
     assert not new_table["keras.losses"].equals(table["keras.losses"])
     np.testing.assert_allclose(new_table["keras.losses"], new_table["formula in NumPy"], rtol=1e-5)
     assert not at.exception

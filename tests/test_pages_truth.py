@@ -5,7 +5,7 @@ import json
 import pytest
 
 from lib.descent import descent_1d
-from tests.test_pages import open_page
+from tests.test_pages import answer_gate, open_page
 
 
 def texts(at) -> str:
@@ -52,8 +52,9 @@ def test_descent_2d_names_the_diverging_optimizer_and_shows_one_at_a_time():
 
 @pytest.mark.parametrize("dataset,linear_unsure", [("circles", True), ("moons", False)])
 def test_activation_boundary_caption_follows_the_data(dataset, linear_unsure):
-    at = open_page("pages/activations.py")
+    at = answer_gate(open_page("pages/activations.py"), "activations_boundary")
     at.selectbox(key="activations_dataset").set_value(dataset).run()
+    answer_gate(at, "activations_boundary")  # a new question for the new data
     caption = next(c.value for c in at.caption if "Both networks" in c.value)
     linear_part = caption.split("With ReLU")[0]
     assert ("unsure" in linear_part) == linear_unsure
@@ -64,9 +65,9 @@ def test_activation_boundary_caption_follows_the_data(dataset, linear_unsure):
 def test_losses_every_digit_has_a_logit_and_the_caption_quotes_the_curve():
     at = open_page("pages/losses.py")
     at.selectbox(key="losses_true_digit").set_value(1).run()
-    before = at.dataframe[0].value["keras.losses"][0]
+    before = answer_gate(at, "losses_over_one").dataframe[0].value["keras.losses"][0]
     at.slider(key="losses_logit1").set_value(8.0).run()
-    after = at.dataframe[0].value["keras.losses"][0]
+    after = answer_gate(at, "losses_over_one").dataframe[0].value["keras.losses"][0]
     assert after < before  # raising the true digit's logit lowers its cross-entropy
     assert "never exceeds 0.111" in texts(at) or "never exceeds 0.11" in texts(at)
     assert "stays below 0.1" not in texts(at)

@@ -10,6 +10,8 @@ import uuid
 import streamlit as st
 
 from lib.data import MNIST, Mnist
+from ui.nav import all_pages, next_page
+from ui.progress import mark_seen, progress_panel
 
 
 def get_mnist(wait: float = 0.0) -> tuple[Mnist | None, str | None]:
@@ -86,9 +88,20 @@ def _draw_run_status() -> None:
         )
 
 
+def end_of_page(url_path: str) -> None:
+    """After every page: count it as seen, and offer the way on to the next lesson."""
+    spec = next(spec for spec in all_pages() if spec.url_path == url_path)
+    mark_seen(spec.path)
+    following = next_page(spec.path)
+    if following is not None:
+        st.divider()
+        st.page_link(following.path, label=f"Next: **{following.title}** — {following.summary}", icon=following.icon)
+
+
 def sidebar() -> None:
     with st.sidebar:
         _run_status()
+        progress_panel()
         st.caption("**Compute device**")
         st.write(f":material/memory: {_device_label()}")
         mnist, problem, loading = MNIST.peek()  # only what is already known: the sidebar never waits

@@ -27,6 +27,13 @@ SECTIONS: dict[str, list[PageSpec]] = {
             "Neurons, layers and the 50,890 trainable parameters of the 784-64-10 network.",
         ),
         PageSpec(
+            "pages/learning.py",
+            "How a network learns",
+            ":material/cycle:",
+            "learning",
+            "One real batch through the real network: forward pass, loss, backward pass, one optimizer step.",
+        ),
+        PageSpec(
             "pages/activations.py",
             "Activation functions",
             ":material/show_chart:",
@@ -47,15 +54,6 @@ SECTIONS: dict[str, list[PageSpec]] = {
             "descent",
             "Learning rates, loss surfaces, SGD, momentum, RMSprop and Adam, saddle points.",
         ),
-    ],
-    "Labs": [
-        PageSpec(
-            "pages/train.py",
-            "Train MNIST",
-            ":material/model_training:",
-            "train",
-            "Pick activation, loss, optimizer and learning rate; train the network live and compare runs.",
-        ),
         PageSpec(
             "pages/backprop.py",
             "Backprop: one neuron",
@@ -64,8 +62,29 @@ SECTIONS: dict[str, list[PageSpec]] = {
             "The notebook's one-neuron experiment: its computation graph and the chain rule, checked three ways.",
         ),
     ],
+    "Labs": [
+        PageSpec(
+            "pages/train.py",
+            "Train MNIST",
+            ":material/model_training:",
+            "train",
+            "The capstone: pick activation, loss, optimizer and learning rate; train the network live, compare runs.",
+        ),
+    ],
+    "Reference": [
+        PageSpec("pages/glossary.py", "Glossary", ":material/menu_book:", "glossary", "Every word, defined once."),
+    ],
 }
 
 
 def all_pages() -> list[PageSpec]:
     return [spec for specs in SECTIONS.values() for spec in specs]
+
+
+def next_page(path: str) -> PageSpec | None:
+    """The page after this one in the course's order (None after the last)."""
+    pages = all_pages()
+    paths = [spec.path for spec in pages]
+    index = paths.index(path)
+    following = pages[index + 1] if index + 1 < len(pages) else None
+    return None if following is None or following.path == "pages/glossary.py" else following
