@@ -36,3 +36,14 @@ def thin(length: int, max_points: int) -> np.ndarray:
 def thin_frame(frame: pd.DataFrame, max_rows: int = 600) -> pd.DataFrame:
     """At most max_rows evenly spaced rows, first and last kept: long histories stay quick to draw."""
     return frame.iloc[thin(len(frame), max_rows)]
+
+
+def digit_grid(images: np.ndarray, columns: int = 10, gap: int = 2) -> np.ndarray:
+    """Tile equally sized grey images into one image, `columns` per row, with a grey gap between them."""
+    count, height, width = images.shape
+    rows = -(-count // columns)
+    grid = np.full((rows * (height + gap) - gap, columns * (width + gap) - gap), 96, dtype=np.uint8)  # grey gaps
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        grid[r * (height + gap) : r * (height + gap) + height, c * (width + gap) : c * (width + gap) + width] = image
+    return grid

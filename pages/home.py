@@ -8,13 +8,16 @@ through_the_router()  # first, before anything slow loads
 import numpy as np
 import streamlit as st
 
+from lib.series import digit_grid
 from ui.common import get_mnist
 from ui.nav import SECTIONS
 
 st.title("The math of neural-network training")
 st.markdown(
     """
-A neural network that reads handwritten digits takes only a few lines of Keras:
+This course follows one notebook, *neural-net-math-overview* (teaching-data-science), which explains the math
+behind training a small neural network. The notebook's network reads handwritten digits and takes only a few
+lines of Keras (quoted as the notebook writes them):
 
 ```python
 neural_net = tf.keras.Sequential([
@@ -28,7 +31,12 @@ neural_net.fit(train_images, train_labels, epochs=5)
 
 This course unpacks the math inside those lines — parameters, activation functions, loss functions,
 gradient descent, optimizers and backpropagation — with charts you can move and numbers computed
-on the spot by real TensorFlow code. Then it lets you train the network yourself.
+on the spot by real TensorFlow code. Then it lets you train the network yourself. Where the notebook is
+wrong, the lesson shows the correct math and says so.
+
+**What you need:** a little calculus — what a derivative is, and the chain rule (the lessons recall both).
+No machine-learning background. Each lesson asks you to predict a result before it shows it, and your
+progress (in the sidebar) can be downloaded and picked up later.
 """
 )
 
@@ -55,10 +63,10 @@ else:
     if st.button("Show other digits", icon=":material/shuffle:", key="home_shuffle_button"):
         st.session_state["home_sample_seed"] = st.session_state.get("home_sample_seed", 0) + 1
     rng = np.random.default_rng(st.session_state.get("home_sample_seed", 0))
-    picks = rng.choice(len(mnist.y_train), size=30, replace=False).reshape(3, 10)
-    for row in picks:  # a fixed 3 × 10 grid, whatever the screen width
-        for column, index in zip(st.columns(10), row, strict=True):
-            column.image(mnist.x_train[index], caption=f"label {mnist.y_train[index]}", width="stretch")
+    picks = rng.choice(len(mnist.y_train), size=30, replace=False)
+    st.image(digit_grid(mnist.x_train[picks], columns=10), width="stretch", clamp=True)  # a grid on any screen
+    rows = [" ".join(str(label) for label in mnist.y_train[picks][i : i + 10]) for i in range(0, 30, 10)]
+    st.caption("Their labels, row by row: " + " · ".join(rows))
     st.caption(
         f"MNIST by Yann LeCun, Corinna Cortes and Christopher J. C. Burges (CC BY-SA 3.0). Loaded from: {mnist.source}."
     )

@@ -172,3 +172,20 @@ def test_the_live_charts_legend_and_caption_name_only_the_series_it_draws():
     full = History([1.0] * 10, [0.5] * 10, [EpochRecord(1, 1.0, 0.5, 0.9, 0.6, 1.0, {})])
     series = list(make_training_chart(full, 10, 5)["datasets"]["training"]["series"].unique())
     assert "Orange: the held-out validation images" in series_caption(series)
+
+
+def test_a_runs_reading_names_what_differs_from_the_closest_earlier_run():
+    from lib.lab.config import TrainConfig
+    from lib.lab.reading import compare_with_earlier, run_reading
+
+    relu, linear = TrainConfig(), TrainConfig(hidden_activation="linear")
+    text = compare_with_earlier(
+        [(relu, 0.9724), (TrainConfig(optimizer="sgd", learning_rate=0.01), 0.95), (linear, 0.9205)]
+    )
+    assert "differs from run 1 only in hidden activation relu → none" in text and "5.19 points lower" in text
+    assert "same settings as run 1" in compare_with_earlier([(relu, 0.97), (relu, 0.9712)])
+    assert compare_with_earlier([(relu, 0.97)]) is None
+    notes = run_reading(linear, 0.9205, 0.925)
+    assert "single linear classifier" in notes[0] and "92.05%" in notes[0]
+    assert any("overfitting" in n for n in run_reading(relu, 0.95, 0.99))
+    assert not any("overfitting" in n for n in run_reading(relu, 0.97, 0.98))

@@ -83,3 +83,12 @@ def estimated_wait(running_left: list[float], ahead: list[float], capacity: int)
     for seconds in ahead:
         heapq.heappush(free_at, heapq.heappop(free_at) + seconds)
     return max(0.0, free_at[0])
+
+
+def seconds_text(seconds: float) -> str:
+    """'under a second', 'about 7 s', 'about 3 min 20 s'."""
+    if seconds < 1:
+        return "under a second"
+    if seconds < 120:
+        return f"about {seconds:.0f} s"
+    return f"about {int(seconds // 60)} min {int(seconds % 60):02d} s"

@@ -17,7 +17,7 @@ from lib.choices import (
     pairing_note,
 )
 from lib.lab.config import TrainConfig, split_indices
-from lib.lab.estimate import SPEED, over_the_cap
+from lib.lab.estimate import SPEED, over_the_cap, seconds_text
 from ui.widgets import bounded_slider, optimizer_selectbox
 
 
@@ -128,7 +128,7 @@ def settings_form(num_images: int, num_test: int, busy: bool) -> TrainConfig | N
     st.caption(
         f"Trains on {len(train_idx):,} images ({-(-len(train_idx) // batch_size):,} batches of {batch_size} per "
         f"epoch), validates on {len(val_idx):,}, tests on the {num_test:,} test images. Estimated training time "
-        f"on this server: about {SPEED.predict(config, len(train_idx)):,.0f} s."
+        f"on this server: {seconds_text(SPEED.predict(config, len(train_idx)))}."
     )
     too_much = over_the_cap(config, len(train_idx))
     if too_much:

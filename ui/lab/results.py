@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.lab.charts import make_confusion_chart, make_per_class_chart
-from lib.lab.reading import frozen_layer_note, training_accuracy_note, weight_rows
+from lib.lab.reading import compare_with_earlier, frozen_layer_note, run_reading, training_accuracy_note, weight_rows
 
 
 def results(job, mnist) -> None:
@@ -28,6 +28,11 @@ def results(job, mnist) -> None:
     note = training_accuracy_note(snap.training_accuracy, None if last is None else last.accuracy)
     if note:
         st.caption(note)
+    runs = st.session_state.get("train_runs", [])
+    readings = run_reading(job.config, result.accuracy, snap.training_accuracy)
+    comparison = compare_with_earlier([(run["config"], run["record"]["test accuracy"]) for run in runs])
+    for reading in readings + ([comparison] if comparison else []):
+        st.info(reading, icon=":material/lightbulb:")
     chart_left, chart_right = st.columns(2)
     chart_left.altair_chart(make_confusion_chart(result.confusion), width="stretch")
     chart_right.altair_chart(make_per_class_chart(result.per_class_accuracy), width="stretch")

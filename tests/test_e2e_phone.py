@@ -1,0 +1,68 @@
+"""On a phone (390 × 844): no page is wider than the screen, and the digit grid stays a grid."""
+
+import pytest
+
+from e2e.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    exceptions_on,
+    require_chromium,
+    screenshot,
+    streamlit_server,
+    wait_for_idle,
+)
+from ui.nav import all_pages
+
+
+@pytest.fixture(scope="module")
+def phone():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page.set_default_timeout(90_000)
+        yield url, page
+        browser.close()
+
+
+@pytest.mark.parametrize("spec", all_pages(), ids=lambda spec: spec.url_path)
+def test_no_page_scrolls_sideways_on_a_phone(phone, spec):
+    url, page = phone
+    page.goto(f"{url}/{spec.url_path}")
+    wait_for_idle(page)
+    page.wait_for_timeout(500)  # charts size themselves to their container
+    widest = page.evaluate(
+        """() => {
+          const view = document.documentElement.clientWidth;
+          const main = document.querySelector('[data-testid=stMain]') || document.body;
+          return {view, page: document.documentElement.scrollWidth, main: main.scrollWidth};
+        }"""
+    )
+    screenshot(page, f"phone-{spec.url_path}")
+    assert exceptions_on(page) == []
+    assert widest["page"] <= widest["view"] and widest["main"] <= widest["view"], widest
+
+
+def test_a_finished_run_and_its_comparison_fit_a_phone(phone):
+    from e2e.browser import set_slider
+
+    url, page = phone
+    page.goto(f"{url}/train")
+    wait_for_idle(page)
+    set_slider(page, "Share of the 60,000", "Home", 0, "ArrowRight")  # 1%: a quick run
+    set_slider(page, "Epochs", "Home", 0, "ArrowRight")
+    for _ in range(2):  # two runs, so the comparison has something to compare
+        page.get_by_role("button", name="Start training").click()
+        page.get_by_role("heading", name="4. Compare your runs").wait_for(timeout=120_000)
+        page.locator('[data-testid="stAlert"]').filter(has_text="Training finished").first.wait_for(timeout=120_000)
+        wait_for_idle(page)
+    page.wait_for_timeout(800)
+    widths = page.evaluate(
+        "() => [document.documentElement.clientWidth, document.documentElement.scrollWidth,"
+        " ...[...document.querySelectorAll('[data-testid=stVegaLiteChart]')].map(c => c.getBoundingClientRect().right)]"
+    )
+    screenshot(page, "phone-train-results")
+    view, page_width, *chart_edges = widths
+    assert page_width <= view and all(edge <= view + 1 for edge in chart_edges), widths
