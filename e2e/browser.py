@@ -142,3 +142,18 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def draw_stroke(page, offset: float = 0.0) -> float:
+    """A vertical stroke down the drawing pad with the mouse (shifted right by offset × width); returns the
+    moment the mouse was released (time.perf_counter)."""
+    pad = page.locator("canvas").last
+    pad.wait_for()
+    box = pad.bounding_box()
+    x = box["x"] + box["width"] * (0.5 + offset)
+    page.mouse.move(x, box["y"] + box["height"] * 0.15)
+    page.mouse.down()
+    for i in range(1, 21):
+        page.mouse.move(x + i * 0.5, box["y"] + box["height"] * (0.15 + 0.035 * i))
+    page.mouse.up()
+    return time.perf_counter()

@@ -70,6 +70,13 @@ SECTIONS: dict[str, list[PageSpec]] = {
             "train",
             "The capstone: pick activation, loss, optimizer and learning rate; train the network live, compare runs.",
         ),
+        PageSpec(
+            "pages/inside.py",
+            "Inside the network",
+            ":material/biotech:",
+            "inside",
+            "Draw a digit and follow it through a trained network; see what each hidden neuron learned.",
+        ),
     ],
     "Reference": [
         PageSpec("pages/glossary.py", "Glossary", ":material/menu_book:", "glossary", "Every word, defined once."),

@@ -23,6 +23,7 @@ from lib.lab.trainer import EXPLOSION_FACTOR, TestResult, Trainer, evaluate_on_t
 from lib.runtime import tf
 
 REFRESH_SECONDS = 0.4  # how often the page redraws a running job (more than twice a second)
+MAX_SNAPSHOT_BYTES = 4_000_000  # per run: the weights kept for scrubbing through epochs (float16, thinned)
 
 
 # --- what a run records ---------------------------------------------------------------------------
@@ -113,6 +114,7 @@ class TrainingJob:
         self._started = self._trained = None
         self._history = History()
         self._training_accuracy: float | None = None
+        self.snapshots: list[tuple[int, np.ndarray, np.ndarray]] = []  # (epoch, hidden kernel, output kernel)
         self.result: TestResult | None = None
         self.trainer: Trainer | None = None
         self._thread = threading.Thread(target=self._run, name=f"training-job-{self.id}", daemon=True)
@@ -160,7 +162,18 @@ class TrainingJob:
             self._history.batch_loss.extend(losses[:keep].tolist())
             self._history.batch_accuracy.extend(accuracies[:keep].tolist())
 
+    def _snapshot(self, epoch: int) -> None:
+        """Keep this epoch's weights (float16), thinning older ones so a run never keeps more than the budget."""
+        model = self.trainer.model
+        hidden, output = model.get_layer("hidden").kernel.numpy(), model.get_layer("output").kernel.numpy()
+        snaps = self.snapshots + [(epoch, hidden.astype(np.float16), output.astype(np.float16))]
+        budget = max(2, MAX_SNAPSHOT_BYTES // (snaps[0][1].nbytes + snaps[0][2].nbytes))
+        if len(snaps) > budget:  # keep the first and the last, evenly spaced between
+            snaps = [snaps[i] for i in np.unique(np.linspace(0, len(snaps) - 1, budget).round().astype(int))]
+        self.snapshots = snaps
+
     def _on_epoch_end(self, epoch):
+        self._snapshot(epoch + 1)
         val_loss, val_acc = self.trainer.validate()
         weight_change = self.trainer.weight_change()
         with self._lock:
@@ -189,6 +202,7 @@ class TrainingJob:
             train_idx, val_idx = split_indices(self.config, len(self._mnist.y_train))
             images, labels = shared_training_tensors(self._mnist)
             self.trainer = Trainer(self.config, images, labels, train_idx, val_idx)
+            self._snapshot(0)  # the random start, to compare with
             with self._lock:
                 self._state, self._device = "running", self.trainer.device
                 self._steps_per_epoch = self.trainer.steps_per_epoch

@@ -26,9 +26,12 @@ def record_run(job) -> None:
     runs = _runs()
     if snap.state == "cancelled" or any(run["id"] == job.id for run in runs):
         return
+    for older in runs[:-4]:  # keep the trained networks of the last five runs for "Inside the network"
+        older["job"] = None
     runs.append(
         {
             "id": job.id,
+            "job": job if job.model is not None and snap.state in ("finished", "stopped") else None,
             "config": job.config,
             "record": run_record(job.config, snap, job.result),
             "history": snap.history,
