@@ -7,6 +7,14 @@ import numpy as np
 from lib.choices import OPTIMIZERS
 from lib.fmt import plural
 
+INTRO = """
+The notebook's "You try it": one neuron with two inputs and no activation, **f(x₁, x₂) = w₁·x₁ + w₂·x₂ + b**,
+learns the function **y = 2·x₁ + x₂ + 1** from 1,000 random points. For point i the loss is
+**lᵢ = (fᵢ − yᵢ)²**, and the loss of the batch is their mean, **L = mean lᵢ** (MSE). One "epoch" is one step on
+all 1,000 points, as in the notebook's `train()`. The notebook does this in PyTorch; here it is a Keras `Dense(1)`
+layer and TensorFlow's `GradientTape`, and every gradient is shown as a number and checked three ways.
+"""
+
 
 def progress_sentence(experiment) -> str:
     """How far the neuron has come, for the optimizer and learning rate actually chosen."""

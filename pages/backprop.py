@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib import notebook
 from lib.backprop import MAX_EPOCHS_PER_CALL, PARAMS, NeuronExperiment, finite_difference_gradient, manual_gradient
-from lib.backprop_text import agreement_sentence, divergence_warning, params_table, progress_sentence, step_rule
+from lib.backprop_text import INTRO, agreement_sentence, divergence_warning, params_table, progress_sentence, step_rule
 from lib.charts import make_neuron_charts
 from lib.fmt import plural
 from lib.graphs import computation_graph_dot
@@ -18,20 +18,16 @@ from lib.lab.jobs import JOB_QUEUE
 from lib.predictions import backprop_sign
 from ui.common import correction, show_code, visitor_id
 from ui.gate import gate
+from ui.links import BACKPROP_LINK, BOUND, link_end, link_start
 from ui.widgets import optimizer_selectbox
 
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 
 st.title("Backpropagation on one neuron")
-st.markdown(
-    """
-The notebook's "You try it": one neuron with two inputs and no activation, **f(x₁, x₂) = w₁·x₁ + w₂·x₂ + b**,
-learns the function **y = 2·x₁ + x₂ + 1** from 1,000 random points. For point i the loss is
-**lᵢ = (fᵢ − yᵢ)²**, and the loss of the batch is their mean, **L = mean lᵢ** (MSE). One "epoch" is one step on
-all 1,000 points, as in the notebook's `train()`. The notebook does this in PyTorch; here it is a Keras `Dense(1)`
-layer and TensorFlow's `GradientTape`, and every gradient is shown as a number and checked three ways.
-"""
-)
+st.markdown(INTRO)
+
+
+incoming = link_start()
 
 
 def _reset():
@@ -48,7 +44,7 @@ middle.select_slider(
     LEARNING_RATES,
     value=0.001,
     key="backprop_lr",
-    persist_state="session",
+    **BOUND,
     on_change=_reset,
     help="Changing the optimizer, learning rate or seed starts a fresh neuron.",
 )
@@ -58,7 +54,7 @@ right.number_input(
     10_000,
     0,
     key="backprop_seed",
-    persist_state="session",
+    **BOUND,
     on_change=_reset,
 )
 if "backprop_exp" not in st.session_state:
@@ -73,7 +69,7 @@ epochs = epochs_col.number_input(
     MAX_EPOCHS_PER_CALL,
     1,
     key="backprop_epochs",
-    persist_state="session",
+    **BOUND,
     help="The notebook trains 1 epoch first, then 100 at a time.",
 )
 if train_col.button(f"Train {plural(epochs, 'more epoch')}", type="primary", key="backprop_train_button"):
@@ -126,7 +122,7 @@ index = st.slider(
     len(experiment.y) - 1,
     0,
     key="backprop_point",
-    persist_state="session",
+    **BOUND,
 )
 values = experiment.point_values(index)
 gradient = experiment.tape_gradient()
@@ -157,4 +153,5 @@ st.dataframe(
     column_config={c: st.column_config.NumberColumn(format="%.3e") for c in chain.columns[2:]},
 )
 st.caption(agreement_sentence(chain_rows))
+link_end(incoming, BACKPROP_LINK)
 show_code(manual_gradient, finite_difference_gradient, NeuronExperiment.tape_gradient)

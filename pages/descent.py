@@ -30,6 +30,7 @@ from lib.fmt import num
 from lib.predictions import descent_learning_rate, descent_saddle
 from ui.common import correction, show_code
 from ui.gate import gate
+from ui.links import BOUND, DESCENT_LINK, link_end, link_start
 
 st.title("Gradient descent")
 st.markdown(
@@ -38,18 +39,19 @@ st.markdown(
     "of each step: too small and training crawls, too large and it overshoots, bounces, or flies off."
 )
 
+incoming = link_start()
 st.header("One parameter")
 curve_col, start_col, lr_col, steps_col = st.columns(4)
-curve = curve_col.selectbox("Loss curve", list(CURVES_1D), key="descent_curve", persist_state="session")
-start = start_col.slider("Start at w =", -3.0, 4.0, -1.0, 0.1, key="descent_start", persist_state="session")
+curve = curve_col.selectbox("Loss curve", list(CURVES_1D), key="descent_curve", **BOUND)
+start = start_col.slider("Start at w =", -3.0, 4.0, -1.0, 0.1, key="descent_start", **BOUND)
 learning_rate = lr_col.select_slider(
     "Learning rate",
     LEARNING_RATES_1D,
     0.1,
     key="descent_lr",
-    persist_state="session",
+    **BOUND,
 )
-steps = steps_col.slider("Steps", 1, 60, 15, key="descent_steps", persist_state="session")
+steps = steps_col.slider("Steps", 1, 60, 15, key="descent_steps", **BOUND)
 rows = descent_1d(curve, start, learning_rate, steps)
 view = descent_view(curve, rows)
 w_axis = np.linspace(view["low"], view["high"], 400)
@@ -81,15 +83,15 @@ st.markdown(
     + "."
 )
 surface_col, lr2_col, steps2_col, noise_col = st.columns(4)
-surface = surface_col.selectbox("Loss surface", list(SURFACES), key="descent_surface", persist_state="session")
+surface = surface_col.selectbox("Loss surface", list(SURFACES), key="descent_surface", **BOUND)
 learning_rate_2d = lr2_col.select_slider(
     "Learning rate",
     [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3],
     0.05,
     key="descent_lr2",
-    persist_state="session",
+    **BOUND,
 )
-steps_2d = steps2_col.slider("Steps", 5, 300, 80, 5, key="descent_steps2", persist_state="session")
+steps_2d = steps2_col.slider("Steps", 5, 300, 80, 5, key="descent_steps2", **BOUND)
 noise = noise_col.slider(
     "Gradient noise (stochastic)",
     0.0,
@@ -97,11 +99,11 @@ noise = noise_col.slider(
     0.0,
     0.1,
     key="descent_noise",
-    persist_state="session",
+    **BOUND,
     help="Adds random noise to each gradient, like the differences between mini-batches.",
 )
 labels = [OPTIMIZERS[k].label for k in TWO_D_OPTIMIZERS]
-shown = st.pills("Show", labels, selection_mode="multi", default=labels, key="descent_shown", persist_state="session")
+shown = st.pills("Show", labels, selection_mode="multi", default=labels, key="descent_shown", **BOUND)
 start_2d = SURFACES[surface].start
 
 
@@ -142,7 +144,7 @@ offset = st.select_slider(
     1e-4,
     format_func=lambda v: f"{v:g}",
     key="descent_offset",
-    persist_state="session",
+    **BOUND,
 )
 
 
@@ -153,4 +155,5 @@ if gate(descent_saddle(escapes, offset)):
 correction(notebook.local_minima_exist(valleys[-1]["w"]))
 other_lr = learning_rate * 2 if learning_rate * 2 <= 1.2 else learning_rate / 2
 gate(descent_learning_rate(start, other_lr, steps))
+link_end(incoming, DESCENT_LINK)
 show_code(descent_1d, optimizer_path, describe_paths)

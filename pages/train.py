@@ -13,10 +13,11 @@ from lib.lab.trainer import Trainer
 from lib.predictions import train_step_frozen
 from ui.common import require_mnist, show_code, visitor_id
 from ui.gate import gate
-from ui.lab.form import settings_form
+from ui.lab.form import LINK_FORMS, settings_form
 from ui.lab.live import live_view
 from ui.lab.results import results
 from ui.lab.runs import record_run, remember_runs, restart_notice, run_table
+from ui.links import link_end, link_start
 
 st.title("Train MNIST")
 st.markdown(
@@ -32,7 +33,9 @@ job = st.session_state.get("train_job")
 busy = job is not None and job.active
 
 st.header("1. Choose the math")
+incoming = link_start()
 config = settings_form(len(mnist.y_train), len(mnist.y_test), busy)
+link_end(incoming, LINK_FORMS)
 
 st.header("2. Train")
 buttons = st.container(horizontal=True)

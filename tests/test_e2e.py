@@ -207,3 +207,19 @@ def test_main_controls_at_their_extremes_keep_every_caption_true(browser_page, u
     page.get_by_text(expected).first.wait_for()
     assert exceptions_on(page) == []
     screenshot(page, f"{url_path}-extremes")
+
+
+def test_a_link_restores_the_experiment_in_the_browser_and_junk_gets_a_note(browser_page):
+    url, page = browser_page
+    page.goto(f"{url}/train?train_epochs=3&train_optimizer=SGD&train_lr=0.1&v=1")
+    wait_for_idle(page)
+    epochs = page.locator('[data-testid="stSlider"]').filter(has_text="Epochs").first
+    assert epochs.locator('[data-testid="stSliderThumbValue"]').inner_text().strip() == "3"
+    lr = page.locator('[data-testid="stSlider"]').filter(has_text="Learning rate").first
+    assert lr.locator('[data-testid="stSliderThumbValue"]').inner_text().strip() == "0.1"
+    optimizer = page.locator('[data-testid="stSelectbox"]').filter(has_text="Optimizer").first
+    assert optimizer.locator("input").first.input_value() == "SGD"
+    page.goto(f"{url}/train?train_epochs=banana")
+    wait_for_idle(page)
+    assert page.get_by_text("This link had settings that could not be used").count() == 1
+    screenshot(page, "train-junk-link")

@@ -16,6 +16,7 @@ def optimizer_selectbox(where, key: str, on_change=None, disabled: bool = False)
         persist_state="session",
         on_change=on_change,
         disabled=disabled,
+        bind="query-params",
     )
 
 
@@ -23,5 +24,12 @@ def bounded_slider(where, name: str, label: str, key: str, **kwargs) -> int:
     """An integer slider whose range and default are BOUNDS[name]."""
     bound = BOUNDS[name]
     return where.slider(
-        label, int(bound.low), int(bound.high), int(bound.default), key=key, persist_state="session", **kwargs
+        label,
+        int(bound.low),
+        int(bound.high),
+        int(bound.default),
+        key=key,
+        persist_state="session",
+        bind="query-params",
+        **kwargs,
     )

@@ -20,6 +20,20 @@ from lib.lab.config import TrainConfig, split_indices
 from lib.lab.estimate import SPEED, over_the_cap, seconds_text
 from ui.widgets import bounded_slider, optimizer_selectbox
 
+LINK_FORMS = {  # widget key -> (what the learner calls it, how the URL spells its value)
+    "train_hidden_activation": ("hidden activation", lambda v: ACTIVATIONS[v].label),
+    "train_hidden_units": ("hidden neurons", str),
+    "train_output_activation": ("output activation", lambda v: OUTPUTS[v].label),
+    "train_loss": ("loss", lambda v: LOSSES[v].label),
+    "train_optimizer": ("optimizer", lambda v: OPTIMIZERS[v].label),
+    "train_lr": ("learning rate", lambda v: f"{v:g}"),
+    "train_batch": ("batch size", str),
+    "train_epochs": ("epochs", str),
+    "train_data_percent": ("share of the images", str),
+    "train_val_percent": ("validation share", str),
+    "train_seed": ("random seed", str),
+}
+
 
 def _learning_rate_follows_optimizer():
     st.session_state["train_lr"] = OPTIMIZERS[st.session_state["train_optimizer"]].default_lr
@@ -36,6 +50,7 @@ def settings_form(num_images: int, num_test: int, busy: bool) -> TrainConfig | N
             format_func=lambda key: ACTIVATIONS[key].label,
             key="train_hidden_activation",
             persist_state="session",
+            bind="query-params",
             disabled=busy,
         )
         hidden_units = bounded_slider(st, "hidden_units", "Hidden neurons", "train_hidden_units", disabled=busy)
@@ -44,6 +59,7 @@ def settings_form(num_images: int, num_test: int, busy: bool) -> TrainConfig | N
             list(OUTPUTS),
             key="train_output_activation",
             persist_state="session",
+            bind="query-params",
             disabled=busy,
             help=" · ".join(f"{o.label}: {o.help}" for o in OUTPUTS.values()),
         )
@@ -55,6 +71,7 @@ def settings_form(num_images: int, num_test: int, busy: bool) -> TrainConfig | N
             format_func=lambda key: LOSSES[key].label,
             key="train_loss",
             persist_state="session",
+            bind="query-params",
             disabled=busy,
             help=" · ".join(f"{c.label}: {c.help}" for c in LOSSES.values()),
         )
@@ -64,6 +81,7 @@ def settings_form(num_images: int, num_test: int, busy: bool) -> TrainConfig | N
             LEARNING_RATES,
             key="train_lr",
             persist_state="session",
+            bind="query-params",
             format_func=lambda v: f"{v:g}",
             disabled=busy,
             help="Changing the optimizer resets this to that optimizer's Keras default.",
@@ -76,6 +94,7 @@ def settings_form(num_images: int, num_test: int, busy: bool) -> TrainConfig | N
             int(BOUNDS["batch_size"].default),
             key="train_batch",
             persist_state="session",
+            bind="query-params",
             disabled=busy,
         )
         epochs = bounded_slider(st, "epochs", "Epochs", "train_epochs", disabled=busy)
@@ -103,6 +122,7 @@ def settings_form(num_images: int, num_test: int, busy: bool) -> TrainConfig | N
             int(seed_bound.default),
             key="train_seed",
             persist_state="session",
+            bind="query-params",
             disabled=busy,
         )
     st.caption(pairing_note(loss, output))

@@ -1,0 +1,67 @@
+"""Links that restore an experiment, and runs that repeat exactly."""
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from lib.lab.config import TrainConfig
+from lib.lab.jobs import TrainingJob
+from tests.test_pages import ROOT, TIMEOUT
+
+
+def open_with(path: str, params: dict) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page(path).run()
+    return at
+
+
+def test_a_link_opens_the_train_page_with_exactly_its_settings():
+    at = open_with(
+        "pages/train.py",
+        {
+            "train_optimizer": "SGD",
+            "train_lr": "0.1",
+            "train_hidden_units": "100",
+            "train_batch": "128",
+            "train_epochs": "3",
+            "train_data_percent": "20",
+            "train_hidden_activation": "tanh — into (−1, 1)",
+            "v": "1",
+        },
+    )
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="train_optimizer").value == "sgd"
+    assert at.select_slider(key="train_lr").value == 0.1
+    assert at.slider(key="train_hidden_units").value == 100
+    assert at.select_slider(key="train_batch").value == 128
+    assert at.slider(key="train_epochs").value == 3 and at.slider(key="train_data_percent").value == 20
+    assert at.selectbox(key="train_hidden_activation").value == "tanh"
+
+
+def test_a_link_with_junk_opens_with_defaults_and_a_note():
+    at = open_with("pages/train.py", {"train_epochs": "banana", "train_lr": "7e99", "v": "9"})
+    assert not at.exception
+    note = " ".join(w.value for w in at.warning)
+    assert "epochs" in note and "banana" in note and "learning rate" in note and "version 9" in note
+    assert at.slider(key="train_epochs").value == 5 and at.select_slider(key="train_lr").value == 0.001
+
+
+def test_lesson_links_restore_their_settings_too():
+    at = open_with("pages/descent.py", {"descent_lr": "1.05", "descent_steps": "30"})
+    assert at.select_slider(key="descent_lr").value == 1.05 and at.slider(key="descent_steps").value == 30
+    assert any("Diverging" in e.value for e in at.error)
+    at = open_with("pages/backprop.py", {"backprop_optimizer": "RMSprop", "backprop_lr": "0.1"})
+    assert (
+        at.selectbox(key="backprop_optimizer").value == "rmsprop" and at.select_slider(key="backprop_lr").value == 0.1
+    )
+    assert at.session_state["backprop_exp"].optimizer_name == "rmsprop"
+
+
+def test_the_same_settings_and_seed_give_the_identical_loss_history(mnist):
+    histories = []
+    for _ in range(2):
+        job = TrainingJob(TrainConfig(epochs=2, data_fraction=0.05, seed=11), mnist).start()
+        job.join(120)
+        histories.append(np.array(job.snapshot().history.batch_loss))
+    assert len(histories[0]) == 2 * 94 and np.array_equal(histories[0], histories[1])  # every batch loss equal

@@ -1,0 +1,76 @@
+"""Links that restore an experiment: every setting of a page lives in its URL (widgets bound to query parameters),
+the link carries a format version, and a value a link gets wrong is replaced by the default with a visible note."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from lib.choices import OPTIMIZERS
+
+LINK_VERSION = "1"
+BOUND = {"persist_state": "session", "bind": "query-params"}  # a widget kept across pages and in the URL
+
+
+def number(value) -> str:
+    return f"{value:g}"
+
+
+# The lessons' bound widgets: key -> (what the learner calls it, how the URL spells its value).
+DESCENT_LINK = {
+    "descent_curve": ("loss curve", str),
+    "descent_start": ("start", number),
+    "descent_lr": ("learning rate", number),
+    "descent_steps": ("steps", str),
+    "descent_surface": ("loss surface", str),
+    "descent_lr2": ("learning rate (two parameters)", number),
+    "descent_steps2": ("steps (two parameters)", str),
+    "descent_noise": ("gradient noise", number),
+    "descent_offset": ("saddle start", number),
+}
+BACKPROP_LINK = {
+    "backprop_optimizer": ("optimizer", lambda v: OPTIMIZERS[v].label),
+    "backprop_lr": ("learning rate", number),
+    "backprop_seed": ("random seed", str),
+    "backprop_epochs": ("epochs per click", str),
+}
+
+
+def link_start() -> dict[str, str]:
+    """The query parameters the page was opened with, read before any widget (Streamlit drops invalid ones)."""
+    return {key: st.query_params[key] for key in st.query_params}
+
+
+def _same(incoming: str, shown: str) -> bool:
+    try:
+        return abs(float(incoming) - float(shown)) <= 1e-12 * max(1.0, abs(float(shown)))
+    except ValueError:
+        return incoming == shown
+
+
+def link_end(incoming: dict[str, str], forms: dict) -> None:
+    """After the widgets: note every setting the link asked for and did not get, stamp the version, and offer a
+    link to the experiment as it now stands. forms: widget key -> (name, how the URL spells its value)."""
+    problems = []
+    for key, (name, spell) in forms.items():
+        if key in incoming and key in st.session_state and not _same(incoming[key], spell(st.session_state[key])):
+            problems.append(
+                f"{name}: “{incoming[key][:40]}” is not allowed here, so it is {spell(st.session_state[key])}"
+            )
+    if incoming.get("v", LINK_VERSION) != LINK_VERSION:
+        problems.append(
+            f"the link was made for version {incoming['v'][:10]} of the course's links (this is {LINK_VERSION})"
+        )
+    if problems:
+        st.warning(
+            "**This link had settings that could not be used:** " + "; ".join(problems) + ".",
+            icon=":material/link_off:",
+        )
+    st.query_params["v"] = LINK_VERSION
+    base = st.context.url
+    if base:
+        settings = {key: spell(st.session_state[key]) for key, (_, spell) in forms.items() if key in st.session_state}
+        with st.expander("Copy a link to this experiment", icon=":material/link:"):
+            st.caption("It opens this page with these settings (not the results): send it to a learner or a class.")
+            st.code(f"{base}?{urlencode({**settings, 'v': LINK_VERSION})}", language=None, wrap_lines=True)
