@@ -111,3 +111,12 @@ def test_the_run_table_can_be_downloaded():
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download the table (CSV)" in labels and "Download the table (JSON)" in labels
     assert str(at.query_params["runs"]).endswith(".1")  # the URL remembers that this session has one run
+
+
+def test_reset_to_the_notebooks_settings():
+    at = open_page("pages/train.py")
+    at.selectbox(key="train_optimizer").set_value("sgd")
+    at.slider(key="train_epochs").set_value(12).run()
+    at.button(key="train_reset_button").click().run()
+    assert at.selectbox(key="train_optimizer").value == "adam" and at.slider(key="train_epochs").value == 5
+    assert at.select_slider(key="train_lr").value == 0.001

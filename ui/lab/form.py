@@ -35,6 +35,25 @@ LINK_FORMS = {  # widget key -> (what the learner calls it, how the URL spells i
 }
 
 
+NOTEBOOK_SETTINGS = {  # widget key -> the notebook's value (the defaults of every bound)
+    "train_hidden_activation": "relu",
+    "train_hidden_units": int(BOUNDS["hidden_units"].default),
+    "train_output_activation": "softmax",
+    "train_loss": "cross_entropy",
+    "train_optimizer": "adam",
+    "train_lr": BOUNDS["learning_rate"].default,
+    "train_batch": int(BOUNDS["batch_size"].default),
+    "train_epochs": int(BOUNDS["epochs"].default),
+    "train_data_percent": int(BOUNDS["data_percent"].default),
+    "train_val_percent": int(BOUNDS["validation_percent"].default),
+    "train_seed": int(BOUNDS["seed"].default),
+}
+
+
+def reset_to_the_notebook() -> None:
+    st.session_state.update(NOTEBOOK_SETTINGS)
+
+
 def _learning_rate_follows_optimizer():
     st.session_state["train_lr"] = OPTIMIZERS[st.session_state["train_optimizer"]].default_lr
 
@@ -125,6 +144,13 @@ def settings_form(num_images: int, num_test: int, busy: bool) -> TrainConfig | N
             bind="query-params",
             disabled=busy,
         )
+    st.button(
+        "Reset to the notebook's settings",
+        icon=":material/settings_backup_restore:",
+        key="train_reset_button",
+        on_click=reset_to_the_notebook,
+        disabled=busy,
+    )
     st.caption(pairing_note(loss, output))
     config = TrainConfig(
         hidden_activation=hidden_activation,

@@ -87,7 +87,16 @@ def run_table(busy: bool) -> None:
     metric = st.segmented_control(
         "Overlay", ["accuracy", "loss"], default="accuracy", key="train_overlay_metric", persist_state="session"
     )
-    labelled = [(label, run["history"], run["steps"]) for label, run in zip(labels, runs, strict=True)]
+    chosen = st.multiselect(
+        "Runs to overlay",
+        labels,
+        default=labels[-5:],
+        key="train_overlay_runs",
+        help="At most the last five by default.",
+    )
+    labelled = [
+        (label, run["history"], run["steps"]) for label, run in zip(labels, runs, strict=True) if label in chosen
+    ]
     st.altair_chart(make_runs_overlay_chart(labelled, metric or "accuracy"), width="stretch", height=320)
     st.caption(
         f"Each run's smoothed training {metric or 'accuracy'} against epochs, named by the settings that differ "
