@@ -11,7 +11,19 @@ from lib.progress import ProgressError, empty, from_json, to_json
 from tests.test_pages import answer_gate, open_page
 from ui.nav import all_pages, next_page
 
-ORDER = ["home", "network", "learning", "activations", "losses", "descent", "backprop", "train", "inside", "glossary"]
+ORDER = [
+    "home",
+    "network",
+    "learning",
+    "activations",
+    "losses",
+    "descent",
+    "backprop",
+    "train",
+    "inside",
+    "experiments",
+    "glossary",
+]
 
 
 def test_the_order_follows_the_notebooks_argument_and_each_page_leads_to_the_next():

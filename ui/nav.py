@@ -77,6 +77,13 @@ SECTIONS: dict[str, list[PageSpec]] = {
             "inside",
             "Draw a digit and follow it through a trained network; see what each hidden neuron learned.",
         ),
+        PageSpec(
+            "pages/experiments.py",
+            "Experiments",
+            ":material/science:",
+            "experiments",
+            "A learning-rate sweep, and twin runs that tell a real effect from seed-to-seed noise.",
+        ),
     ],
     "Reference": [
         PageSpec("pages/glossary.py", "Glossary", ":material/menu_book:", "glossary", "Every word, defined once."),

@@ -180,3 +180,84 @@ def make_runs_overlay_chart(runs: list[tuple[str, object, int]], metric: str = "
         )
         .properties(title=f"Training {metric} of your runs (smoothed)", width="container")
     )
+
+
+def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
+    """Final training loss and test accuracy against log10(learning rate); diverged points marked ✕ at the top
+    of the loss panel; Keras's default rate as a dashed rule."""
+    from lib.lab.experiments import point_zone
+
+    finite = [o.final_loss for o in outcomes if o.final_loss is not None and np.isfinite(o.final_loss)]
+    top = max(finite) * 1.5 if finite else 10.0
+    rows = []
+    for o in outcomes:
+        diverged = point_zone(o) == "diverges"
+        rows.append(
+            {
+                "log10(learning rate)": float(np.log10(o.config.learning_rate)),
+                "learning rate": o.config.learning_rate,
+                "final training loss": top if diverged or o.final_loss is None else o.final_loss,
+                "test accuracy": o.test_accuracy,
+                "zone": point_zone(o),
+            }
+        )
+    data = pd.DataFrame(rows)
+    zones = alt.Scale(domain=["too small", "good", "diverges"], range=[PALETTE["muted"], PALETTE["primary"], "#c62828"])
+    x = alt.X("log10(learning rate):Q", scale=alt.Scale(zero=False))
+    rule = alt.Chart(pd.DataFrame({"x": [np.log10(default_lr)]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
+    tooltip = ["learning rate", "zone", alt.Tooltip("final training loss:Q", format=".4g"), "test accuracy"]
+    loss = (
+        alt.Chart(data)
+        .mark_line(point=True, color=PALETTE["muted"])
+        .encode(x=x, y=alt.Y("final training loss:Q", scale=alt.Scale(type="log")), tooltip=tooltip)
+    )
+    marks = (
+        alt.Chart(data)
+        .mark_point(size=120, filled=True)
+        .encode(
+            x=x,
+            y="final training loss:Q",
+            color=alt.Color("zone:N", scale=zones, legend=alt.Legend(orient="bottom")),
+            shape=alt.Shape(
+                "zone:N", scale=alt.Scale(domain=["too small", "good", "diverges"], range=["circle", "circle", "cross"])
+            ),
+        )
+    )
+    accuracy = (
+        alt.Chart(data.dropna(subset=["test accuracy"]))
+        .mark_line(point=True, color=PALETTE["primary"])
+        .encode(x=x, y=alt.Y("test accuracy:Q", scale=alt.Scale(domain=[0, 1])), tooltip=tooltip)
+    )
+    return alt.vconcat(
+        (loss + marks + rule).properties(
+            title="Final training loss (✕: diverged, drawn at the top)", width="container", height=220
+        ),
+        (accuracy + rule).properties(
+            title="Test accuracy (dashed: Keras's default rate)", width="container", height=200
+        ),
+    ).properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+def make_twins_chart(outcomes, labels: tuple[str, str], points: int = 120) -> alt.LayerChart:
+    """Each arm's smoothed training loss against batches: the mean over seeds as a line, ± one spread as a band."""
+    frames = []
+    for arm, label in enumerate(labels):
+        curves = [smooth(o.batch_loss) for o in outcomes[arm::2] if o.batch_loss]
+        length = min(len(c) for c in curves) if curves else 0
+        if not length:
+            continue
+        stacked = np.stack([c[:length] for c in curves])
+        keep = thin(length, points)
+        mean, spread = stacked.mean(axis=0)[keep], stacked.std(axis=0)[keep]
+        frames.append(
+            pd.DataFrame({"batch": keep + 1, "mean": mean, "low": mean - spread, "high": mean + spread, "run": label})
+        )
+    data = pd.concat(frames) if frames else pd.DataFrame(columns=["batch", "mean", "low", "high", "run"])
+    color = alt.Color("run:N", scale=alt.Scale(domain=list(labels), range=[PALETTE["primary"], PALETTE["accent"]]))
+    band = (
+        alt.Chart(data)
+        .mark_area(opacity=0.25)
+        .encode(x="batch:Q", y=alt.Y("low:Q", title="training loss (smoothed)"), y2="high:Q", color=color)
+    )
+    line = alt.Chart(data).mark_line().encode(x="batch:Q", y="mean:Q", color=color)
+    return (band + line).properties(title="Mean over seeds, ± one spread", width="container", height=260)
