@@ -28,11 +28,7 @@ def browser_reactions(strokes: int) -> list[float]:
         page = browser.new_page(viewport={"width": 1280, "height": 1600})
         page.set_default_timeout(120_000)
         page.goto(f"{url}/inside")
-        while not page.get_by_text("Draw one digit").count():  # the shared network trains once per server
-            wait_for_idle(page)
-            if page.get_by_role("button", name="Check again").count():
-                page.get_by_role("button", name="Check again").click()
-            time.sleep(1)
+        page.get_by_text("Draw one digit").first.wait_for(timeout=180_000)  # the shared network trains first
         draw_stroke(page)  # warm up: the first reading builds what later ones reuse
         page.get_by_text("It reads").first.wait_for()
         wait_for_idle(page)

@@ -12,7 +12,7 @@ import streamlit as st
 from lib.charts import make_softmax_chart
 from lib.fmt import num
 from lib.inside import ImageError, make_it, picture_from_upload, prepare_digit, read_digit, signed_image, weight_mosaic
-from ui.common import require_mnist, show_code
+from ui.common import require_mnist, show_code, stop_here
 from ui.inside import choose_network, drawing_pad
 
 st.title("Inside the network")
@@ -23,14 +23,19 @@ st.markdown(
 mnist = require_mnist()
 job, label = choose_network(mnist)
 if job.active:  # the shared notebook network is still training (once per server)
-    snap = job.snapshot()
-    total = job.config.epochs * snap.steps_per_epoch
-    done = snap.epoch * snap.steps_per_epoch + snap.step
-    st.progress(
-        done / total if total else 0.0, text=f"Training the notebook's network once for this server: {snap.state}…"
-    )
-    st.button("Check again", key="inside_refresh", icon=":material/refresh:")
-    st.stop()
+
+    @st.fragment(run_every=1.0)
+    def training_progress():
+        snap = job.snapshot()
+        total = job.config.epochs * snap.steps_per_epoch
+        done = snap.epoch * snap.steps_per_epoch + snap.step
+        text = f"Training the notebook's network once for this server: {snap.state}…"
+        st.progress(min(1.0, done / total) if total else 0.0, text=text)
+        if not job.active:
+            st.rerun(scope="app")
+
+    training_progress()
+    stop_here()
 model = job.model
 
 
@@ -120,7 +125,7 @@ elif job.config.hidden_activation == "linear":
 st.header("4. Make it a …")
 if drawn is None:
     st.info("Draw a digit above first.", icon=":material/draw:")
-    st.stop()
+    stop_here()
 image, reading = drawn
 target = st.selectbox("Target digit", [d for d in range(10) if d != reading.predicted], key="inside_target")
 if st.button(f"Make the network read a {target}", key="inside_make_button"):

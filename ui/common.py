@@ -35,8 +35,7 @@ def require_mnist(wait: float = 25.0) -> Mnist:
         if problem is None:
             problem = f"It is still loading after {wait:.0f} s (downloading it, as the bundled file is missing)."
         st.error(f"**MNIST is not available.** {problem}", icon=":material/error:")
-        sidebar()  # the page stops here, before the router would draw it
-        st.stop()
+        stop_here()
     return mnist
 
 
@@ -117,6 +116,12 @@ def sidebar() -> None:
                 f":material/dataset: MNIST — {len(mnist.y_train):,} training and {len(mnist.y_test):,} test images"
             )
             st.caption(mnist.source)
+
+
+def stop_here() -> None:
+    """End the page early (with a message already shown), still drawing the shared sidebar."""
+    sidebar()
+    st.stop()
 
 
 def correction(text: str) -> None:
