@@ -14,6 +14,7 @@ from lib.boundary import DATASETS, describe_boundary, train_boundary
 from lib.charts import make_activation_chart, make_boundary_chart, make_softmax_chart
 from lib.choices import ACTIVATIONS, LESSON_ACTIVATIONS
 from lib.fmt import and_list, constant, num, term, tied_max
+from lib.glossary import link
 from lib.predictions import activations_boundary, activations_temperature
 from lib.quiz import activation_quiz
 from ui.common import correction, show_code
@@ -22,7 +23,7 @@ from ui.quiz import quiz
 
 st.title("Activation functions")
 st.markdown(
-    "A layer of neurons computes a matrix product plus a bias: a **linear** function. The activation function "
+    f"A layer of neurons computes a matrix product plus a bias: a **linear** function. The {link('activation function')} "
     "is the non-linear bend applied to each neuron's output. Each curve below is computed by TensorFlow, and so "
     "is its derivative, by automatic differentiation (GradientTape), not typed in by hand. The derivative is "
     "what gradient descent follows, so its shape decides how well a network can learn."
@@ -50,7 +51,7 @@ st.markdown(
 
 st.header("Softmax: scores in, probabilities out")
 st.markdown(
-    "softmax(z)ᵢ = exp(zᵢ / T) / Σⱼ exp(zⱼ / T). It turns any scores (**logits**: the raw outputs of the last "
+    f"softmax(z)ᵢ = exp(zᵢ / T) / Σⱼ exp(zⱼ / T). It turns any scores ({link('logit', 'logits')}: the raw outputs of the last "
     "layer) into positive numbers that add up to 1; the prediction is the largest. The temperature T sharpens "
     "(T < 1) or flattens (T > 1) the distribution."
 )

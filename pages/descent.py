@@ -27,6 +27,7 @@ from lib.descent2d import (
     surface_grid,
 )
 from lib.fmt import num
+from lib.glossary import link
 from lib.predictions import descent_learning_rate, descent_saddle
 from ui.common import correction, show_code
 from ui.gate import gate
@@ -34,7 +35,7 @@ from ui.links import BOUND, DESCENT_LINK, link_end, link_start
 
 st.title("Gradient descent")
 st.markdown(
-    "Training adjusts each parameter a little in the direction that lowers the loss: **w ← w − learning rate × "
+    f"Training adjusts each {link('parameter')} a little in the direction that lowers the {link('loss')}: **w ← w − {link('learning rate')} × "
     "∂L/∂w**. Repeat for batch after batch, and the parameters roll downhill. The learning rate decides the size "
     "of each step: too small and training crawls, too large and it overshoots, bounces, or flies off."
 )

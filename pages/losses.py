@@ -11,6 +11,7 @@ import streamlit as st
 
 from lib.charts import make_loss_curves_chart, make_softmax_chart
 from lib.fmt import and_list, prob, tied_max
+from lib.glossary import link
 from lib.losses import binary_cross_entropy_curves, compare_losses, loss_curves
 from lib.predictions import losses_over_one, losses_shift
 from ui.common import show_code
@@ -18,7 +19,7 @@ from ui.gate import gate
 
 st.title("Loss functions")
 st.markdown(
-    "Training needs one number that says how far the predictions are from the truth: the **loss** (0 = a perfect "
+    f"Training needs one number that says how far the predictions are from the truth: the {link('loss')} (0 = a perfect "
     "match). **Mean squared error** suits regression (predicting a number, like a price). **Cross-entropy** "
     "suits classification: it punishes a confident wrong answer much harder, which gives gradient descent a "
     "strong push exactly where it is needed."

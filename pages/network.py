@@ -13,6 +13,7 @@ import streamlit as st
 
 from lib import notebook
 from lib.choices import build_optimizer
+from lib.glossary import link
 from lib.graphs import network_dot, neuron_dot
 from lib.models import build_mlp, optimizer_state_size, param_rows
 from lib.predictions import network_width
@@ -25,10 +26,10 @@ st.title("The network and its parameters")
 st.markdown(
     """
 Each neuron takes *n* inputs x₁ … xₙ and outputs **x₁·w₁ + … + xₙ·wₙ + b**, passed through an
-activation function. Its *n* weights and its bias *b* are its **trainable parameters**: the numbers
+activation function. Its *n* {weights} and its {bias} *b* are its **trainable {parameters}**: the numbers
 training adjusts. A layer of neurons is one matrix multiplication (each column of the matrix holds
 one neuron's weights), which a GPU computes in a single operation.
-"""
+""".format(weights=link("weight", "weights"), bias=link("bias"), parameters=link("parameter", "parameters"))
 )
 st.graphviz_chart(neuron_dot(num_inputs=784, activation="activation (e.g. ReLU)"))
 

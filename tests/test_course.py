@@ -130,3 +130,18 @@ def test_a_junk_upload_changes_nothing_and_says_why():
     assert kept is current and kind == "error" and "unchanged" in message
     kept, kind, _ = restore(empty(), to_json(current).encode(), pages, gates)
     assert kind == "success" and kept["gates"] == current["gates"]
+
+
+@pytest.mark.parametrize(
+    "path,term",
+    [
+        ("pages/network.py", "parameter"),
+        ("pages/activations.py", "activation-function"),
+        ("pages/activations.py", "logit"),
+        ("pages/losses.py", "loss"),
+        ("pages/descent.py", "learning-rate"),
+    ],
+)
+def test_lessons_link_their_words_to_the_glossary(path, term):
+    at = open_page(path)
+    assert any(f"/glossary#{term}" in m.value for m in at.markdown)
