@@ -39,8 +39,16 @@ class TestResult:
     wrong_top: np.ndarray  # for each: top-3 (class, probability) pairs, shape (n, 3, 2)
 
 
-def predict_probabilities(model: keras.Model, images: np.ndarray) -> np.ndarray:
-    return model.predict(np.asarray(images, np.float32) / 255.0, batch_size=2000, verbose=0)
+def predict_probabilities(model: keras.Model, images, chunk: int = 10_000) -> np.ndarray:
+    """The model's probabilities for uint8 images, a chunk at a time (a direct call: model.predict would first
+    build a data pipeline and trace a function, which costs more than the prediction here)."""
+    images = np.asarray(images)
+    return np.concatenate(
+        [
+            model(images[i : i + chunk].astype(np.float32) / 255.0, training=False).numpy()
+            for i in range(0, len(images), chunk)
+        ]
+    )
 
 
 def evaluate_on_test(model: keras.Model, x_test: np.ndarray, y_test: np.ndarray, show_wrong: int = 24) -> TestResult:
@@ -164,16 +172,15 @@ class Trainer:
         loss, accuracy = self._evaluate(self.images, self.labels, self.val_indices)
         return float(loss), float(accuracy)
 
-    def training_accuracy(self) -> float:
-        """Accuracy on the run's own training images with the weights as they are now (not a mean while learning)."""
-        indices = tf.constant(self.train_indices)
-        predicted = np.concatenate(
-            [
-                self.model(self._batch(self.images, self.labels, indices[i : i + 4096])[0]).numpy().argmax(axis=1)
-                for i in range(0, self.num_train, 4096)
-            ]
-        )
-        return float(np.mean(predicted == tf.gather(self.labels, indices).numpy()))
+    def training_accuracy(self, chunk: int = 16_384) -> float:
+        """Accuracy on the run's own training images with the weights as they are now (not a mean taken while
+        learning), computed on the device from the shared images."""
+        correct = 0
+        for start in range(0, self.num_train, chunk):
+            x, y = self._batch(self.images, self.labels, tf.constant(self.train_indices[start : start + chunk]))
+            predicted = tf.argmax(self.model(x, training=False), axis=1, output_type=tf.int32)
+            correct += int(tf.reduce_sum(tf.cast(tf.equal(predicted, y), tf.int32)))
+        return correct / self.num_train
 
     def fit(self, on_batches=None, on_epoch_end=None, should_stop=lambda: False) -> str:
         """Train all epochs; returns 'finished', 'stopped' or 'diverged'.
