@@ -21,6 +21,7 @@ from ui.gate import gate
 from ui.links import BACKPROP_LINK, BOUND, link_end, link_start
 from ui.widgets import optimizer_selectbox
 
+NUMBER = st.column_config.NumberColumn(format="%.4g")  # 1e-22, not 0.0000000000000000000001
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 
 st.title("Backpropagation on one neuron")
@@ -113,7 +114,7 @@ if step is not None:
         rows |= {"m": mo["m"], "v": mo["v"], "m̂ = m/(1−β₁ᵗ)": mo["m_hat"], "v̂ = v/(1−β₂ᵗ)": mo["v_hat"]}
     st.markdown(step_rule(step))
     rows |= {"step (after − before)": step.after - step.before, "after": step.after}
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={c: NUMBER for c in rows if c != "parameter"})
 
 st.header("2. The computation graph")
 index = st.slider(
