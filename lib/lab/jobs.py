@@ -51,6 +51,12 @@ class History:
     def copy(self) -> History:
         return History(list(self.batch_loss), list(self.batch_accuracy), list(self.epochs))
 
+    def compact(self) -> History:
+        """The same history in float32 arrays (an eighth of the memory of Python lists of floats): for keeping."""
+        return History(
+            np.asarray(self.batch_loss, np.float32), np.asarray(self.batch_accuracy, np.float32), list(self.epochs)
+        )
+
 
 @dataclass(frozen=True)
 class Snapshot:

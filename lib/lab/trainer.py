@@ -216,3 +216,6 @@ class Trainer:
         self._run_chunk = self._evaluate = None
         self.images = self.labels = None
         self.optimizer = None
+        self.initial_weights = None  # the weight changes were recorded at each epoch's end
+        self.train_indices = self.train_indices[:0]
+        self.val_indices = None

@@ -34,7 +34,7 @@ def record_run(job) -> None:
             "job": job if job.model is not None and snap.state in ("finished", "stopped") else None,
             "config": job.config,
             "record": run_record(job.config, snap, job.result),
-            "history": snap.history,
+            "history": snap.history.compact(),
             "steps": snap.steps_per_epoch,
         }
     )
