@@ -5,6 +5,7 @@ Nothing here touches Streamlit: the page polls `TrainingJob.snapshot()` from a f
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import itertools
 import math
@@ -98,6 +99,15 @@ def shared_training_tensors(mnist):
 
 
 # --- a run ----------------------------------------------------------------------------------------
+def give_back_freed_memory() -> None:
+    """Return freed heap pages to the operating system (glibc keeps them otherwise, per thread arena, and the
+    server's memory would look as if it grew with every run). A no-op where there is no glibc."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 class TrainingJob:
     """One learner's run in a worker thread. The page polls snapshot(); stop() keeps what was learned."""
 
@@ -239,6 +249,7 @@ class TrainingJob:
                 SPEED.observe(self.config, self.num_train, self._trained - self._started, done)
             self._queue.release(self)
             gc.collect()  # once per finished run, so what the run built is given back now
+            give_back_freed_memory()
 
     def _abandonment(self) -> str:
         if not self.abandoned or self._stop.is_set():
