@@ -48,7 +48,7 @@ st.dataframe(
 )
 st.markdown(
     f"Each of the {BATCH_SIZE} images becomes 784 numbers, 64 hidden values, then 10 {link('logit', 'logits')}: "
-    f"raw scores, one per digit. {link('softmax').capitalize()} turns each row of logits into 10 probabilities."
+    f"raw scores, one per digit. {link('softmax', 'Softmax')} turns each row of logits into 10 probabilities."
 )
 first = int(st.slider("Look at image number", 1, BATCH_SIZE, 1, key="learning_image")) - 1
 image_col, chart_col = st.columns([1, 3])
