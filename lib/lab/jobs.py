@@ -5,7 +5,6 @@ Nothing here touches Streamlit: the page polls `TrainingJob.snapshot()` from a f
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import itertools
 import math
@@ -21,7 +20,7 @@ from lib.lab.config import TrainConfig, split_indices
 from lib.lab.estimate import SPEED
 from lib.lab.queue import JobQueue
 from lib.lab.trainer import EXPLOSION_FACTOR, TestResult, Trainer, evaluate_on_test
-from lib.runtime import tf
+from lib.runtime import give_back_freed_memory, tf
 
 REFRESH_SECONDS = 0.4  # how often the page redraws a running job (more than twice a second)
 MAX_SNAPSHOT_BYTES = 4_000_000  # per run: the weights kept for scrubbing through epochs (float16, thinned)
@@ -99,15 +98,6 @@ def shared_training_tensors(mnist):
 
 
 # --- a run ----------------------------------------------------------------------------------------
-def give_back_freed_memory() -> None:
-    """Return freed heap pages to the operating system (glibc keeps them otherwise, per thread arena, and the
-    server's memory would look as if it grew with every run). A no-op where there is no glibc."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
 class TrainingJob:
     """One learner's run in a worker thread. The page polls snapshot(); stop() keeps what was learned."""
 
