@@ -19,6 +19,7 @@ GATES = {
     "descent_learning_rate": "pages/descent.py",
     "descent_saddle": "pages/descent.py",
     "backprop_sign": "pages/backprop.py",
+    "backprop_bias": "pages/backprop.py",
     "train_step_frozen": "pages/train.py",
 }
 

@@ -118,6 +118,18 @@ def backprop_sign(gradient_w1: float, w1: float) -> Prediction:
     )
 
 
+def backprop_bias(gradient) -> Prediction:
+    g1, _, gb = (float(g) for g in gradient)
+    return Prediction(
+        "backprop_bias",
+        "right now, which gradient is larger in size: ∂L/∂w₁ = mean(2(fᵢ − yᵢ)·x₁ᵢ) or ∂L/∂b = mean(2(fᵢ − yᵢ))?",
+        ("∂L/∂w₁", "∂L/∂b"),
+        0 if abs(g1) > abs(gb) else 1,
+        f"∂L/∂w₁ = {num(g1)} and ∂L/∂b = {num(gb)}: the same errors 2(fᵢ − yᵢ), averaged with the weights x₁ᵢ "
+        "for w₁ and with 1 for b.",
+    )
+
+
 def train_step_frozen(images: np.ndarray, labels: np.ndarray) -> Prediction:
     """Checked live: the gradient that reaches the hidden layer through a step activation, on 32 real images."""
     from lib.choices import build_loss

@@ -15,7 +15,7 @@ from lib.charts import make_neuron_charts
 from lib.fmt import plural
 from lib.graphs import computation_graph_dot
 from lib.lab.jobs import JOB_QUEUE
-from lib.predictions import backprop_sign
+from lib.predictions import backprop_bias, backprop_sign
 from ui.common import correction, show_code, visitor_id
 from ui.gate import gate
 from ui.links import BACKPROP_LINK, BOUND, link_end, link_start
@@ -155,4 +155,5 @@ st.dataframe(
 )
 st.caption(agreement_sentence(chain_rows))
 link_end(incoming, BACKPROP_LINK)
+gate(backprop_bias(experiment.tape_gradient()))
 show_code(manual_gradient, finite_difference_gradient, NeuronExperiment.tape_gradient)
