@@ -19,6 +19,7 @@ from lib.predictions import activations_boundary, activations_temperature
 from lib.quiz import activation_quiz
 from ui.common import correction, show_code
 from ui.gate import gate
+from ui.links import BOUND, lesson_link, link_end, link_start
 from ui.quiz import quiz
 
 st.title("Activation functions")
@@ -29,7 +30,8 @@ st.markdown(
     "what gradient descent follows, so its shape decides how well a network can learn."
 )
 
-x_range = st.slider("x range", 1.0, 10.0, 5.0, 0.5, key="activations_range", persist_state="session")
+incoming = link_start()
+x_range = st.slider("x range", 1.0, 10.0, 5.0, 0.5, key="activations_range", **BOUND)
 x = np.linspace(-x_range, x_range, 401)
 columns = st.columns(3)
 for i, name in enumerate(LESSON_ACTIVATIONS):
@@ -57,14 +59,10 @@ st.markdown(
 )
 slider_cols = st.columns(3)
 logits = [
-    slider_cols[i % 3].slider(
-        f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}", persist_state="session"
-    )
+    slider_cols[i % 3].slider(f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}", **BOUND)
     for i, v in enumerate([2.0, 1.0, 0.1, -1.0, 0.5])
 ]
-temperature = slider_cols[2].slider(
-    "temperature T", 0.1, 5.0, 1.0, 0.1, key="activations_temperature", persist_state="session"
-)
+temperature = slider_cols[2].slider("temperature T", 0.1, 5.0, 1.0, 0.1, key="activations_temperature", **BOUND)
 probs = softmax(logits, temperature)
 st.altair_chart(make_softmax_chart(probs), width="stretch", height=280)
 top = tied_max(probs)
@@ -80,7 +78,7 @@ st.markdown(
     "Keras Dense layers with no activation, and the single layer computed from it: "
     "**W = W₁·W₂·…** and **b = (b₁·W₂ + b₂)·W₃ + …**. Both give the same outputs on random inputs."
 )
-depth = st.slider("Number of stacked Dense layers", 2, 6, 3, key="activations_depth", persist_state="session")
+depth = st.slider("Number of stacked Dense layers", 2, 6, 3, key="activations_depth", **BOUND)
 widths = [2] + [8] * (depth - 1) + [1]
 weight, bias = collapse(build_stack(widths))
 linear_gap, relu_gap = collapse_gap(widths, None), collapse_gap(widths, "relu")
@@ -96,11 +94,9 @@ st.markdown(
 
 st.subheader("Seeing it: a problem no straight line can solve")
 data_col, units_col, steps_col = st.columns(3)
-dataset = data_col.selectbox("Data", list(DATASETS), key="activations_dataset", persist_state="session")
-hidden_units = units_col.slider("Hidden neurons", 2, 64, 16, key="activations_units", persist_state="session")
-steps = steps_col.slider(
-    "Training steps (Adam, full batch)", 50, 1000, 400, 50, key="activations_steps", persist_state="session"
-)
+dataset = data_col.selectbox("Data", list(DATASETS), key="activations_dataset", **BOUND)
+hidden_units = units_col.slider("Hidden neurons", 2, 64, 16, key="activations_units", **BOUND)
+steps = steps_col.slider("Training steps (Adam, full batch)", 50, 1000, 400, 50, key="activations_steps", **BOUND)
 
 
 @st.cache_data(show_spinner="Training both networks…", max_entries=32)
@@ -133,4 +129,5 @@ gate(activations_temperature(logits, temperature))
 
 st.header("The notebook's questions 4 and 5")
 quiz(activation_quiz(), "activations_q")
+link_end(incoming, lesson_link("activations_"))
 show_code(curve_with_derivative, softmax, collapse, collapse_gap, train_boundary)

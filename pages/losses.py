@@ -16,6 +16,7 @@ from lib.losses import binary_cross_entropy_curves, compare_losses, loss_curves
 from lib.predictions import losses_over_one, losses_shift
 from ui.common import show_code
 from ui.gate import gate
+from ui.links import BOUND, lesson_link, link_end, link_start
 
 st.title("Loss functions")
 st.markdown(
@@ -25,6 +26,7 @@ st.markdown(
     "strong push exactly where it is needed."
 )
 
+incoming = link_start()
 st.header("Both losses against the probability of the true class")
 p = np.linspace(0.001, 0.999, 400)
 curves = loss_curves(p)
@@ -39,7 +41,7 @@ st.caption(
 )
 
 st.header("Try it: one prediction, both losses")
-true_digit = st.selectbox("True digit", list(range(10)), index=3, key="losses_true_digit", persist_state="session")
+true_digit = st.selectbox("True digit", list(range(10)), index=3, key="losses_true_digit", **BOUND)
 st.caption("Set the model's logit (its raw score before softmax) for each digit.")
 defaults = {3: 2.0, 5: 1.5, 8: 0.5}
 logits = np.zeros(10)
@@ -52,7 +54,7 @@ for digit in range(10):
         defaults.get(digit, 0.0),
         0.1,
         key=f"losses_logit{digit}",
-        persist_state="session",
+        **BOUND,
     )
 result = compare_losses(true_digit, logits)
 st.altair_chart(make_softmax_chart(result["probabilities"], true_class=true_digit), width="stretch", height=280)
@@ -99,4 +101,5 @@ st.line_chart(
     x_label="predicted probability p",
     y_label="binary cross-entropy",
 )
+link_end(incoming, lesson_link("losses_"))
 show_code(loss_curves, compare_losses, binary_cross_entropy_curves)

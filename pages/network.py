@@ -20,6 +20,7 @@ from lib.predictions import network_width
 from lib.quiz import network_quiz
 from ui.common import correction, show_code
 from ui.gate import gate
+from ui.links import BOUND, lesson_link, link_end, link_start
 from ui.quiz import quiz
 
 st.title("The network and its parameters")
@@ -31,6 +32,7 @@ training adjusts. A layer of neurons is one matrix multiplication (each column o
 one neuron's weights), which a GPU computes in a single operation.
 """.format(weights=link("weight", "weights"), bias=link("bias"), parameters=link("parameter", "parameters"))
 )
+incoming = link_start()
 st.graphviz_chart(neuron_dot(num_inputs=784, activation="activation (e.g. ReLU)"))
 
 st.header("The notebook's network, built live")
@@ -40,7 +42,7 @@ hidden_units = st.slider(
     512,
     64,
     key="network_width",
-    persist_state="session",
+    **BOUND,
     help="The notebook uses 64. Every count below is read off a Keras model built with this width.",
 )
 model = build_mlp(hidden_units=hidden_units)
@@ -89,4 +91,5 @@ st.markdown(
 )
 quiz(network_quiz(rows), "network_q")
 
+link_end(incoming, lesson_link("network_"))
 show_code(build_mlp, param_rows)

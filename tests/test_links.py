@@ -65,3 +65,18 @@ def test_the_same_settings_and_seed_give_the_identical_loss_history(mnist):
         job.join(120)
         histories.append(np.array(job.snapshot().history.batch_loss))
     assert len(histories[0]) == 2 * 94 and np.array_equal(histories[0], histories[1])  # every batch loss equal
+
+
+def test_the_other_lessons_keep_their_settings_in_the_link_too():
+    at = open_with("pages/activations.py", {"activations_temperature": "2.5", "activations_dataset": "moons"})
+    assert (
+        at.slider(key="activations_temperature").value == 2.5
+        and at.selectbox(key="activations_dataset").value == "moons"
+    )
+    at = open_with("pages/losses.py", {"losses_true_digit": "7", "losses_logit7": "4.5"})
+    assert at.selectbox(key="losses_true_digit").value == 7 and at.slider(key="losses_logit7").value == 4.5
+    at = open_with("pages/network.py", {"network_width": "128"})
+    assert at.slider(key="network_width").value == 128 and at.metric[0].value == f"{784 * 128 + 128 + 1290:,}"
+    at = open_with("pages/network.py", {"network_width": "9999"})
+    assert at.slider(key="network_width").value == 64
+    assert any("width: “9999” is not allowed here, so it is 64" in w.value for w in at.warning)

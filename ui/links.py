@@ -3,6 +3,7 @@ the link carries a format version, and a value a link gets wrong is replaced by 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -35,6 +36,20 @@ BACKPROP_LINK = {
     "backprop_seed": ("random seed", str),
     "backprop_epochs": ("epochs per click", str),
 }
+
+
+def lesson_link(prefix: str) -> dict:
+    """The bound widgets of a lesson whose values a URL spells plainly (numbers, digits, names), as link_end
+    expects them: every key in the session that starts with `prefix`."""
+    return {
+        key: (key.removeprefix(prefix).replace("_", " ").strip(), number if isinstance(value, float) else str)
+        for key, value in st.session_state.items()
+        if isinstance(key, str)
+        and key.startswith(prefix)
+        and isinstance(value, (int, float, str))
+        and not isinstance(value, bool)  # buttons
+        and not re.search(r"_q\d+$", key)  # quiz answers are not settings
+    }
 
 
 def link_start() -> dict[str, str]:
