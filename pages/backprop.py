@@ -103,7 +103,8 @@ else:
     chart_right.altair_chart(loss_chart, width="stretch", height=300)
     st.caption(progress_sentence(experiment))
 
-gate(backprop_sign(experiment.tape_gradient()[0], experiment.params()[0]))
+gradient = experiment.tape_gradient()  # ∂L/∂(w1, w2, b) now: the gates and the graph all read this one
+gate(backprop_sign(gradient[0], experiment.params()[0]))
 
 step = st.session_state.get("backprop_last_step")
 if step is not None:
@@ -126,7 +127,6 @@ index = st.slider(
     **BOUND,
 )
 values = experiment.point_values(index)
-gradient = experiment.tape_gradient()
 st.graphviz_chart(computation_graph_dot(values, gradient))
 st.caption(
     f"Values in the boxes come from the forward pass for point i = {index} (the framework keeps them, so backprop "
@@ -155,5 +155,5 @@ st.dataframe(
 )
 st.caption(agreement_sentence(chain_rows))
 link_end(incoming, BACKPROP_LINK)
-gate(backprop_bias(experiment.tape_gradient()))
+gate(backprop_bias(gradient))
 show_code(manual_gradient, finite_difference_gradient, NeuronExperiment.tape_gradient)

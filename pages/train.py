@@ -68,7 +68,13 @@ if job is not None and not job.active:
 run_table(busy)
 remember_runs()
 
-gate(train_step_frozen(mnist.x_train, mnist.y_train))
+
+@st.cache_resource(show_spinner=False)
+def _step_activation_check(_mnist):  # deterministic: checked once per server, not on every rerun
+    return train_step_frozen(_mnist.x_train, _mnist.y_train)
+
+
+gate(_step_activation_check(mnist))
 
 st.header("The Keras code for these settings")
 st.markdown(
