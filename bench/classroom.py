@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from e2e.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_for_idle  # noqa: E402
+from e2e.browser import chromium, streamlit_server, wait_for_idle  # noqa: E402
 
 OUTCOMES = ("Training finished", "training diverged", "Stopped", "Cancelled", "Training failed")
 
@@ -116,10 +116,8 @@ def main() -> None:
     args = parser.parse_args()
     count = 30 if args.whole_class else args.learners
     to_close = count // 4 if args.close is None else args.close
-    from playwright.sync_api import sync_playwright
 
-    with streamlit_server() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser, streamlit_server() as url:
         pages = []
         for _ in range(count):  # each learner in a browser context of their own: separate visitors
             page = browser.new_context(viewport={"width": 1200, "height": 1400}).new_page()
@@ -137,7 +135,6 @@ def main() -> None:
         time.sleep(2)
         sampler.done.set()
         final = rss_mb(url.pid)
-        browser.close()
     both = [first, second]
     to_results = [t for r in both for t in r["to_results"]]
     waits = [w for r in both for w in r["waits"]]

@@ -14,17 +14,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from e2e.browser import CHROMIUM, CHROMIUM_ARGS, draw_stroke, streamlit_server, wait_for_idle  # noqa: E402
+from e2e.browser import chromium, draw_stroke, streamlit_server, wait_for_idle  # noqa: E402
 
 PAD_DEBOUNCE_S = 0.2
 
 
 def browser_reactions(strokes: int) -> list[float]:
     """Seconds from releasing the mouse to the page having redrawn (its script run finished)."""
-    from playwright.sync_api import sync_playwright
 
-    with streamlit_server() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser, streamlit_server() as url:
         page = browser.new_page(viewport={"width": 1280, "height": 1600})
         page.set_default_timeout(120_000)
         page.goto(f"{url}/inside")
@@ -46,7 +44,6 @@ def browser_reactions(strokes: int) -> list[float]:
             )
             times.append(time.perf_counter() - released)
             assert app.count()
-        browser.close()
     return times
 
 

@@ -99,6 +99,20 @@ def streamlit_server(extra_env: dict | None = None):
         log.close()
 
 
+@contextmanager
+def chromium():
+    """Headless Debian Chromium driven by Playwright, closed afterwards (skipped or failed where it is missing)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def wait_for_idle(page, timeout_s: float = 90) -> None:
     """Wait until Streamlit reports its script run finished and has stayed finished a moment (Playwright's
     auto-waiting expect, twice, around a short pause: a rerun that starts right after one ends is caught)."""

@@ -5,32 +5,24 @@ import time
 import pytest
 
 from e2e.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    chromium,
     click_nav,
     exceptions_on,
-    require_chromium,
     screenshot,
     set_slider,
     streamlit_server,
     wait_for_idle,
 )
-from tests.conftest import ROOT
 from ui.nav import all_pages
 
 
 @pytest.fixture(scope="module")
 def browser_page():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
 
-    (ROOT / "artifacts").mkdir(exist_ok=True)
-    with streamlit_server() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser, streamlit_server() as url:
         page = browser.new_page(viewport={"width": 1400, "height": 2400})
         page.set_default_timeout(90_000)
         yield url, page
-        browser.close()
 
 
 @pytest.mark.parametrize("spec", all_pages(), ids=lambda spec: spec.url_path)

@@ -4,29 +4,14 @@ told how long to wait, and a stalled network hangs no page."""
 import socket
 import time
 
-import pytest
-
 from e2e.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    chromium,
     exceptions_on,
-    require_chromium,
     screenshot,
     set_slider,
     streamlit_server,
     wait_for_idle,
 )
-
-
-@pytest.fixture()
-def chromium():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def learner(browser, url: str):
@@ -44,11 +29,11 @@ def progress(page) -> str:
     return bar.first.inner_text() if bar.count() else ""
 
 
-def test_closed_tabs_free_their_places_and_a_queued_learner_sees_the_wait(chromium):
-    with streamlit_server({"COURSE_ORPHAN_SECONDS": "10"}) as url:
+def test_closed_tabs_free_their_places_and_a_queued_learner_sees_the_wait():
+    with chromium() as browser, streamlit_server({"COURSE_ORPHAN_SECONDS": "10"}) as url:
         heavy = []
         for _ in range(2):
-            context, page = learner(chromium, url)
+            context, page = learner(browser, url)
             set_slider(page, "Hidden neurons", "End", 0, "ArrowRight")  # 512
             set_slider(page, "Batch size", "Home", 0, "ArrowRight")  # 8
             set_slider(page, "Epochs", "End", 0, "ArrowRight")  # 20: minutes of training
@@ -57,7 +42,7 @@ def test_closed_tabs_free_their_places_and_a_queued_learner_sees_the_wait(chromi
                 "() => (document.querySelector('[data-testid=stProgress]')?.innerText || '').includes('running on')"
             )
             heavy.append(context)
-        context, page = learner(chromium, url)
+        context, page = learner(browser, url)
         page.get_by_role("button", name="Start training").click()
         queued = page.locator('[data-testid="stAlert"]').filter(has_text="Queued")
         queued.wait_for(timeout=30_000)
@@ -75,7 +60,7 @@ def test_closed_tabs_free_their_places_and_a_queued_learner_sees_the_wait(chromi
         context.close()
 
 
-def test_a_stalled_download_hangs_no_page(chromium, tmp_path):
+def test_a_stalled_download_hangs_no_page(tmp_path):
     stalled = socket.socket()  # accepts connections and never answers
     stalled.bind(("127.0.0.1", 0))
     stalled.listen(16)
@@ -84,8 +69,8 @@ def test_a_stalled_download_hangs_no_page(chromium, tmp_path):
         "COURSE_MNIST_URL": f"http://127.0.0.1:{stalled.getsockname()[1]}/mnist.npz",
     }
     try:
-        with streamlit_server(env) as url:
-            page = chromium.new_page(viewport={"width": 1280, "height": 1600})
+        with chromium() as browser, streamlit_server(env) as url:
+            page = browser.new_page(viewport={"width": 1280, "height": 1600})
             page.goto(f"{url}/train")  # the first learner asks for MNIST: the download starts and stalls
             for lesson in ("activations", "losses", "descent", "network", "backprop"):
                 started = time.time()

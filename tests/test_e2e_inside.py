@@ -3,11 +3,9 @@
 import time
 
 from e2e.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    chromium,
     draw_stroke,
     exceptions_on,
-    require_chromium,
     screenshot,
     streamlit_server,
     wait_for_idle,
@@ -15,11 +13,8 @@ from e2e.browser import (
 
 
 def test_a_stroke_drawn_with_the_mouse_gets_a_prediction_and_the_grids():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
 
-    with streamlit_server() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser, streamlit_server() as url:
         page = browser.new_page(viewport={"width": 1280, "height": 2400})
         page.set_default_timeout(120_000)
         page.goto(f"{url}/inside")
@@ -32,4 +27,3 @@ def test_a_stroke_drawn_with_the_mouse_gets_a_prediction_and_the_grids():
         assert page.locator('[data-testid="stImage"]').count() >= 4  # the digit, saliency, both weight grids
         assert exceptions_on(page) == []
         screenshot(page, "inside-drawn")
-        browser.close()

@@ -3,10 +3,8 @@
 import pytest
 
 from e2e.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    chromium,
     exceptions_on,
-    require_chromium,
     screenshot,
     streamlit_server,
     wait_for_idle,
@@ -16,15 +14,11 @@ from ui.nav import all_pages
 
 @pytest.fixture(scope="module")
 def phone():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
 
-    with streamlit_server() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser, streamlit_server() as url:
         page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
         page.set_default_timeout(90_000)
         yield url, page
-        browser.close()
 
 
 @pytest.mark.parametrize("spec", all_pages(), ids=lambda spec: spec.url_path)

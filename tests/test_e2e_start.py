@@ -3,7 +3,7 @@ Streamlit's own file list), and the Home title appears soon after the first byte
 
 import pytest
 
-from e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server
+from e2e.browser import chromium, streamlit_server
 
 # Recorded in the page from its first moment: every text the sidebar navigation shows, and when the title appears.
 WATCH = """
@@ -26,11 +26,8 @@ new MutationObserver(() => {
 
 @pytest.mark.parametrize("first_url", ["", "network"])
 def test_a_fresh_server_shows_the_router_first_and_home_quickly(first_url):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
 
-    with streamlit_server() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser, streamlit_server() as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.add_init_script(WATCH)
         page.goto(f"{url}/{first_url}")
@@ -42,7 +39,6 @@ def test_a_fresh_server_shows_the_router_first_and_home_quickly(first_url):
             title_at = page.evaluate("window.__titleAt")
             print(f"\nfresh server: first byte to the Home title {(title_at - first_byte) / 1000:.2f} s")
         seen = page.evaluate("window.__navTexts")
-        browser.close()
     assert seen, "the sidebar navigation never appeared"
     file_list = [entry for entry in seen if "streamlit app" in entry["text"].lower()]
     if first_url:
