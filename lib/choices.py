@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import keras
 
+from lib.fused_adam import FusedAdam
 from lib.runtime import tf
 
 
@@ -28,9 +29,11 @@ class OptimizerChoice:
     arguments: dict = field(default_factory=dict)  # besides the learning rate
     default_lr: float = 0.001  # Keras's own default for the class
     rule: str = ""  # the update rule, as Keras computes it (g: the gradient, lr: the learning rate)
+    fused: type | None = None  # a subclass of the Keras class that does the same update in one kernel
 
     def build(self, learning_rate: float) -> keras.optimizers.Optimizer:
-        return getattr(keras.optimizers, self.keras_class)(float(learning_rate), **self.arguments)
+        cls = self.fused or getattr(keras.optimizers, self.keras_class)
+        return cls(float(learning_rate), **self.arguments)
 
     def code(self, learning_rate: float) -> str:
         """How the generated Keras code spells this optimizer."""
@@ -55,6 +58,7 @@ OPTIMIZERS: dict[str, OptimizerChoice] = {
             0.001,
             "m ← 0.9·m + 0.1·g, v ← 0.999·v + 0.001·g², then w ← w − lr·m̂ / (√v̂ + ε) with the bias-corrected "
             "m̂ = m/(1 − 0.9ᵗ) and v̂ = v/(1 − 0.999ᵗ)",
+            FusedAdam,
         ),
     )
 }

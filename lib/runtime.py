@@ -7,6 +7,7 @@ change either afterwards).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 
@@ -54,6 +55,21 @@ if TF_THREADS:
         tf.config.threading.set_inter_op_parallelism_threads(TF_THREADS)
     except RuntimeError:  # TensorFlow already started its thread pools: keep them
         pass
+
+
+def lean_executor():
+    """Where a compiled training loop runs: on a CPU-only machine, TensorFlow's single-threaded executor.
+
+    A step of the notebook's network is some 150 small operations, and TensorFlow's default executor spends
+    more time scheduling them across its thread pools than computing most of them. The single-threaded one
+    runs them in order on the calling thread (each operation still uses the intra-op threads set above), and
+    keeps a loop as one `While` operation instead of rewriting it into the dataflow graph, which also traces
+    faster. Measured with bench/train_speed.py. GPUs keep TensorFlow's default. A context manager: both the
+    first call (which traces) and every later call must run inside it.
+    """
+    if _GPUS:
+        return contextlib.nullcontext()
+    return tf.experimental.function_executor_type("SINGLE_THREADED_EXECUTOR")
 
 
 def compute_device() -> str:

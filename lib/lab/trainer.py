@@ -20,7 +20,7 @@ import numpy as np
 from lib.choices import LOSSES, build_loss, build_optimizer
 from lib.lab.config import TrainConfig
 from lib.models import NUM_CLASSES, build_mlp
-from lib.runtime import device_of, forget_compiled, tf
+from lib.runtime import device_of, forget_compiled, lean_executor, tf
 
 CHUNK_SECONDS = 0.2  # how long one compiled call aims to train before the page hears from it
 FIRST_CHUNK = 50  # batches in the first call, which also traces the loop (so its time says little)
@@ -161,15 +161,17 @@ class Trainer:
         return tf.constant(self.train_indices[self.rng.permutation(self.num_train)])
 
     def train_chunk(self, order, first_step: int, num_steps: int) -> tuple[np.ndarray, np.ndarray]:
-        losses, accuracies = self._run_chunk(
-            self.images, self.labels, order, tf.constant(first_step), tf.constant(num_steps)
-        )
+        with lean_executor():
+            losses, accuracies = self._run_chunk(
+                self.images, self.labels, order, tf.constant(first_step), tf.constant(num_steps)
+            )
         return losses.numpy(), accuracies.numpy()
 
     def validate(self) -> tuple[float, float] | tuple[None, None]:
         if not int(tf.size(self.val_indices)):
             return None, None
-        loss, accuracy = self._evaluate(self.images, self.labels, self.val_indices)
+        with lean_executor():
+            loss, accuracy = self._evaluate(self.images, self.labels, self.val_indices)
         return float(loss), float(accuracy)
 
     def training_accuracy(self, chunk: int = 16_384) -> float:
