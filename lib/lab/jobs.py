@@ -19,7 +19,7 @@ from lib.choices import OPTIMIZERS
 from lib.lab.config import TrainConfig, split_indices
 from lib.lab.estimate import SPEED
 from lib.lab.queue import JobQueue
-from lib.lab.trainer import EXPLOSION_FACTOR, TestResult, Trainer, evaluate_on_test
+from lib.lab.trainer import EXPLOSION_FACTOR, TestResult, Trainer
 from lib.runtime import give_back_freed_memory, tf
 
 REFRESH_SECONDS = 0.4  # how often the page redraws a running job (more than twice a second)
@@ -217,8 +217,8 @@ class TrainingJob:
             with self._lock:
                 self._trained = time.perf_counter()  # training time excludes the evaluations below
             if outcome != "diverged" and self._history.batch_loss:
-                self.result = evaluate_on_test(self.trainer.model, self._mnist.x_test, self._mnist.y_test)
-                self._training_accuracy = self.trainer.training_accuracy()
+                x_test, y_test = self._mnist.x_test, self._mnist.y_test
+                self.result, self._training_accuracy = self.trainer.results_after_training(x_test, y_test)
             message = {
                 "finished": "Training finished.",
                 "stopped": "Stopped: the model keeps what it learned so far." + self._abandonment(),

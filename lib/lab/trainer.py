@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import keras
@@ -174,15 +175,29 @@ class Trainer:
             loss, accuracy = self._evaluate(self.images, self.labels, self.val_indices)
         return float(loss), float(accuracy)
 
-    def training_accuracy(self, chunk: int = 16_384) -> float:
-        """Accuracy on the run's own training images with the weights as they are now (not a mean taken while
-        learning), computed on the device from the shared images."""
+    def correct_among(self, start: int, stop: int, chunk: int = 16_384) -> int:
+        """How many of the run's training images start..stop-1 the model classifies right with the weights as
+        they are now (not a mean taken while learning), computed on the device from the shared images."""
         correct = 0
-        for start in range(0, self.num_train, chunk):
-            x, y = self._batch(self.images, self.labels, tf.constant(self.train_indices[start : start + chunk]))
+        for first in range(start, stop, chunk):
+            indices = tf.constant(self.train_indices[first : min(first + chunk, stop)])
+            x, y = self._batch(self.images, self.labels, indices)
             predicted = tf.argmax(self.model(x, training=False), axis=1, output_type=tf.int32)
             correct += int(tf.reduce_sum(tf.cast(tf.equal(predicted, y), tf.int32)))
-        return correct / self.num_train
+        return correct
+
+    def results_after_training(self, x_test, y_test) -> tuple[TestResult, float]:
+        """The test results and the accuracy on the run's own training images.
+
+        Each is a forward pass over thousands of images and TensorFlow runs each operation on few threads
+        (lib/runtime.py), so three threads share the work: the test images, and each half of the training images.
+        """
+        half = self.num_train // 2
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="results") as pool:
+            test = pool.submit(evaluate_on_test, self.model, x_test, y_test)
+            first_half = pool.submit(self.correct_among, 0, half)
+            second_half = self.correct_among(half, self.num_train)
+            return test.result(), (first_half.result() + second_half) / self.num_train
 
     def fit(self, on_batches=None, on_epoch_end=None, should_stop=lambda: False) -> str:
         """Train all epochs; returns 'finished', 'stopped' or 'diverged'.
