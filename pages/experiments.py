@@ -16,6 +16,7 @@ from lib.lab.experiments import SeriesOfRuns, describe_zones, sweep_configs, swe
 from lib.lab.jobs import JOB_QUEUE
 from lib.lab.runs import SETTING_NAMES, setting_text
 from ui.common import require_mnist, visitor_id
+from ui.links import BOUND, EXPERIMENTS_LINK, link_end, link_start
 from ui.widgets import optimizer_selectbox
 
 st.title("Experiments")
@@ -23,6 +24,7 @@ st.markdown(
     "One run says little: a different seed gives a slightly different result. These experiments run the network "
     "several times, through the same queue as every run, and read the answer off all of them."
 )
+incoming = link_start()
 mnist = require_mnist()
 series: SeriesOfRuns | None = st.session_state.get("experiments_series")
 busy = series is not None and series.active
@@ -41,9 +43,9 @@ sweep_tab, twins_tab = st.tabs(["Learning-rate sweep", "Twin runs"])
 with sweep_tab:
     cols = st.columns(4)
     optimizer = optimizer_selectbox(cols[0], "experiments_optimizer", disabled=busy)
-    low, high = cols[1].slider("10^ from … to", -6, 2, (-5, 1), key="experiments_range", disabled=busy)
-    points = cols[2].slider("Points", 7, 13, 7, key="experiments_points", disabled=busy)
-    share = cols[3].slider("Share of the images (%)", 1, 20, 2, key="experiments_share", disabled=busy)
+    low, high = cols[1].slider("10^ from … to", -6, 2, (-5, 1), key="experiments_range", disabled=busy, **BOUND)
+    points = cols[2].slider("Points", 7, 13, 7, key="experiments_points", disabled=busy, **BOUND)
+    share = cols[3].slider("Share of the images (%)", 1, 20, 2, key="experiments_share", disabled=busy, **BOUND)
     rates = sweep_rates(low, high, points)
     st.caption("Learning rates: " + ", ".join(f"{r:g}" for r in rates) + ". One epoch each.")
     if st.button("Run the sweep", type="primary", key="experiments_sweep_button", disabled=busy):
@@ -61,6 +63,7 @@ with twins_tab:
         format_func=SETTING_NAMES.get,
         key="experiments_setting",
         disabled=busy,
+        **BOUND,
     )
     choices = {
         "learning_rate": [0.0001, 0.001, 0.01, 0.1],
@@ -74,9 +77,12 @@ with twins_tab:
         format_func=lambda v: "another seed" if v is None else setting_text(setting, v),
         key=f"experiments_value_{setting}",
         disabled=busy,
+        **BOUND,
     )
-    seeds = cols[2].slider("Seeds", 2, 5, 3, key="experiments_seeds", disabled=busy)
-    twin_share = cols[3].slider("Share of the images (%)", 1, 20, 2, key="experiments_twin_share", disabled=busy)
+    seeds = cols[2].slider("Seeds", 2, 5, 3, key="experiments_seeds", disabled=busy, **BOUND)
+    twin_share = cols[3].slider(
+        "Share of the images (%)", 1, 20, 2, key="experiments_twin_share", disabled=busy, **BOUND
+    )
     if st.button("Run the twins", type="primary", key="experiments_twins_button", disabled=busy):
         base = TrainConfig(epochs=1, data_fraction=twin_share / 100)
         label_b = "B: another seed" if value is None else f"B: {SETTING_NAMES[setting]} {setting_text(setting, value)}"
@@ -127,3 +133,8 @@ if series is not None and not series.active and series.outcomes:
             hide_index=True,
         )
         st.info(twin_verdict(outcomes).sentence, icon=":material/balance:")
+
+describe_value = {
+    f"experiments_value_{setting}": ("B's value", lambda v: "another seed" if v is None else setting_text(setting, v))
+}
+link_end(incoming, {**EXPERIMENTS_LINK, **describe_value})

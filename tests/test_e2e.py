@@ -215,3 +215,21 @@ def test_a_link_restores_the_experiment_in_the_browser_and_junk_gets_a_note(brow
     wait_for_idle(page)
     assert page.get_by_text("This link had settings that could not be used").count() == 1
     screenshot(page, "train-junk-link")
+
+
+def test_the_experiments_link_round_trips_a_range_in_the_browser(browser_page):
+    url, page = browser_page
+    page.goto(f"{url}/experiments?experiments_range=-4&experiments_range=0&experiments_points=9&v=1")
+    wait_for_idle(page)
+    thumbs = page.locator('[data-testid="stSlider"]').filter(has_text="10^ from").first
+    values = thumbs.locator('[data-testid="stSliderThumbValue"]').all_inner_texts()
+    assert [v.strip() for v in values] == ["-4", "0"]
+    page.get_by_text("Copy a link to this experiment").click()
+    link = page.locator('[data-testid="stCode"]').filter(has_text="experiments_range").first.inner_text().strip()
+    assert "experiments_range=-4&experiments_range=0" in link and "experiments_points=9" in link
+    page.goto(link)  # the copied link opens the same experiment
+    wait_for_idle(page)
+    values = page.locator('[data-testid="stSlider"]').filter(has_text="10^ from").first
+    assert [v.strip() for v in values.locator('[data-testid="stSliderThumbValue"]').all_inner_texts()] == ["-4", "0"]
+    assert page.get_by_text("This link had settings that could not be used").count() == 0
+    screenshot(page, "experiments-link")

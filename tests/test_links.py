@@ -80,3 +80,32 @@ def test_the_other_lessons_keep_their_settings_in_the_link_too():
     at = open_with("pages/network.py", {"network_width": "9999"})
     assert at.slider(key="network_width").value == 64
     assert any("width: “9999” is not allowed here, so it is 64" in w.value for w in at.warning)
+
+
+def test_the_experiments_page_keeps_its_settings_in_the_link():
+    at = open_with(
+        "pages/experiments.py",
+        {
+            "experiments_optimizer": "SGD",
+            "experiments_range": ["-4", "0"],
+            "experiments_points": "9",
+            "experiments_setting": "optimizer",
+            "experiments_value_optimizer": "RMSprop",
+            "experiments_seeds": "4",
+            "v": "1",
+        },
+    )
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="experiments_optimizer").value == "sgd"
+    assert at.slider(key="experiments_range").value == (-4, 0) and at.slider(key="experiments_points").value == 9
+    assert any("0.0001, " in c.value and ", 1. One epoch" in c.value for c in at.caption)  # the rates it will run
+    assert at.selectbox(key="experiments_value_optimizer").value == "rmsprop"
+    assert at.slider(key="experiments_seeds").value == 4
+
+
+def test_an_experiments_link_with_junk_says_what_it_could_not_use():
+    at = open_with("pages/experiments.py", {"experiments_range": ["-9", "7"], "experiments_points": "50"})
+    assert not at.exception
+    note = " ".join(w.value for w in at.warning)
+    assert "learning rates from … to" in note and "points" in note
+    assert at.slider(key="experiments_range").value == (-5, 1) and at.slider(key="experiments_points").value == 7

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lib.choices import OPTIMIZERS
+from lib.lab.runs import SETTING_NAMES
 
 LINK_VERSION = "1"
 BOUND = {"persist_state": "session", "bind": "query-params"}  # a widget kept across pages and in the URL
@@ -29,6 +30,15 @@ DESCENT_LINK = {
     "descent_steps2": ("steps (two parameters)", str),
     "descent_noise": ("gradient noise", number),
     "descent_offset": ("saddle start", number),
+}
+EXPERIMENTS_LINK = {
+    "experiments_optimizer": ("optimizer", lambda v: OPTIMIZERS[v].label),
+    "experiments_range": ("learning rates from … to", lambda v: [str(v[0]), str(v[1])]),
+    "experiments_points": ("points", str),
+    "experiments_share": ("share of the images", str),
+    "experiments_setting": ("the one difference", SETTING_NAMES.get),
+    "experiments_seeds": ("seeds", str),
+    "experiments_twin_share": ("share of the images (twin runs)", str),
 }
 BACKPROP_LINK = {
     "backprop_optimizer": ("optimizer", lambda v: OPTIMIZERS[v].label),
@@ -53,26 +63,40 @@ def lesson_link(prefix: str) -> dict:
 
 
 def link_start() -> dict[str, str]:
-    """The query parameters the page was opened with, read before any widget (Streamlit drops invalid ones)."""
-    return {key: st.query_params[key] for key in st.query_params}
+    """The query parameters the page was opened with, read before any widget (Streamlit drops invalid ones).
+    A repeated parameter (a range slider's two ends) comes back as its values joined by commas."""
+    return {key: ",".join(st.query_params.get_all(key)) for key in st.query_params}
+
+
+def _plain(spelled) -> str:
+    return ",".join(spelled) if isinstance(spelled, list) else spelled
 
 
 def _same(incoming: str, shown: str) -> bool:
-    try:
-        return abs(float(incoming) - float(shown)) <= 1e-12 * max(1.0, abs(float(shown)))
-    except ValueError:
-        return incoming == shown
+    asked, got = incoming.split(","), shown.split(",")
+    if len(asked) != len(got):
+        return False
+    for a, b in zip(asked, got, strict=True):
+        try:
+            if abs(float(a) - float(b)) > 1e-12 * max(1.0, abs(float(b))):
+                return False
+        except ValueError:
+            if a != b:
+                return False
+    return True
 
 
 def link_end(incoming: dict[str, str], forms: dict) -> None:
     """After the widgets: note every setting the link asked for and did not get, stamp the version, and offer a
-    link to the experiment as it now stands. forms: widget key -> (name, how the URL spells its value)."""
+    link to the experiment as it now stands. forms: widget key -> (name, how the URL spells its value: a string,
+    or a list of strings for a repeated parameter)."""
     problems = []
     for key, (name, spell) in forms.items():
-        if key in incoming and key in st.session_state and not _same(incoming[key], spell(st.session_state[key])):
-            problems.append(
-                f"{name}: “{incoming[key][:40]}” is not allowed here, so it is {spell(st.session_state[key])}"
-            )
+        if key not in incoming or key not in st.session_state:
+            continue
+        shown = _plain(spell(st.session_state[key]))
+        if not _same(incoming[key], shown):
+            problems.append(f"{name}: “{incoming[key][:40]}” is not allowed here, so it is {shown}")
     if incoming.get("v", LINK_VERSION) != LINK_VERSION:
         problems.append(
             f"the link was made for version {incoming['v'][:10]} of the course's links (this is {LINK_VERSION})"
@@ -88,4 +112,5 @@ def link_end(incoming: dict[str, str], forms: dict) -> None:
         settings = {key: spell(st.session_state[key]) for key, (_, spell) in forms.items() if key in st.session_state}
         with st.expander("Copy a link to this experiment", icon=":material/link:"):
             st.caption("It opens this page with these settings (not the results): send it to a learner or a class.")
-            st.code(f"{base}?{urlencode({**settings, 'v': LINK_VERSION})}", language=None, wrap_lines=True)
+            query = urlencode({**settings, "v": LINK_VERSION}, doseq=True)
+            st.code(f"{base}?{query}", language=None, wrap_lines=True)
