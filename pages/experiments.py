@@ -5,14 +5,21 @@ from ui.router import through_the_router
 through_the_router()  # first, before anything slow loads
 
 # isort: split
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 from lib.choices import OPTIMIZERS
 from lib.lab.charts import make_sweep_chart, make_twins_chart
 from lib.lab.config import TrainConfig
-from lib.lab.experiments import SeriesOfRuns, describe_zones, sweep_configs, sweep_rates, twin_configs, twin_verdict
+from lib.lab.experiments import (
+    ZONE_NOTE,
+    SeriesOfRuns,
+    describe_zones,
+    sweep_configs,
+    sweep_rates,
+    twin_configs,
+    twin_table,
+    twin_verdict,
+)
 from lib.lab.jobs import JOB_QUEUE
 from lib.lab.runs import SETTING_NAMES, setting_text
 from ui.common import require_mnist, visitor_id
@@ -115,23 +122,12 @@ if series is not None and not series.active and series.outcomes:
     if meta.get("kind") == "sweep":
         st.altair_chart(make_sweep_chart(outcomes, OPTIMIZERS[meta["optimizer"]].default_lr), width="stretch")
         st.markdown(describe_zones(outcomes))
-        st.caption("Too small: the loss ended above 80% of the untrained loss. Diverges: the loss blew up.")
+        st.caption(ZONE_NOTE)
     elif len(outcomes) >= 2:
         st.altair_chart(make_twins_chart(outcomes, meta["labels"]), width="stretch")
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "seed": [o.config.seed for o in outcomes[::2]],
-                    "A test accuracy": [o.test_accuracy for o in outcomes[::2]],
-                    "B test accuracy": [o.test_accuracy for o in outcomes[1::2]],
-                    "same start": [
-                        np.array_equal(a.initial_hidden, b.initial_hidden)
-                        for a, b in zip(outcomes[::2], outcomes[1::2], strict=False)
-                    ],
-                }
-            ),
-            hide_index=True,
-        )
+        percent = st.column_config.NumberColumn(format="percent")
+        table = twin_table(outcomes)
+        st.dataframe(table, hide_index=True, column_config={c: percent for c in table if "accuracy" in c})
         st.info(twin_verdict(outcomes).sentence, icon=":material/balance:")
 
 describe_value = {

@@ -2,12 +2,14 @@
 
 import numpy as np
 
+from lib.lab.charts import make_sweep_chart
 from lib.lab.config import TrainConfig
 from lib.lab.experiments import (
+    RunOutcome,
     SeriesOfRuns,
     describe_zones,
     name_zones,
-    point_zone,
+    point_zones,
     sweep_configs,
     sweep_rates,
     twin_configs,
@@ -33,9 +35,9 @@ def test_a_sweep_on_a_small_subset_finds_its_zones(mnist):
     assert highest.state == "diverged"
     zones = name_zones(outcomes)
     assert zones[0][0] == "too small" and zones[-1][0] == "diverges" and any(z[0] == "good" for z in zones)
-    for outcome in outcomes:  # every point sits in the zone named for its rate
-        zone = next(z for z, low, high in zones if low <= outcome.config.learning_rate <= high)
-        assert zone == point_zone(outcome)
+    for run, its_zone in zip(outcomes, point_zones(outcomes), strict=True):  # each point in the zone named for it
+        zone = next(z for z, low, high in zones if low <= run.config.learning_rate <= high)
+        assert zone == its_zone
     text = describe_zones(outcomes)
     assert "too small: 1e-05" in text and "diverges" in text and "Keras's default for SGD is 0.01" in text
 
@@ -71,3 +73,55 @@ def test_the_experiments_page_runs_a_sweep_and_names_its_zones():
     text = " ".join(m.value for m in at.markdown)
     assert "too small" in text and "Keras's default for Adam is 0.001" in text
     assert at.get("vega_lite_chart")
+
+
+def outcome(rate: float, final_loss: float | None, accuracy: float | None, state: str = "finished") -> RunOutcome:
+    return RunOutcome(TrainConfig(learning_rate=rate), state, final_loss, 2.3, accuracy, [], None)
+
+
+# A sweep as Adam gives it on 2% of the images: crawls, learns, stalls without blowing up, blows up.
+SWEEP = [
+    outcome(1e-5, 2.25, 0.09),
+    outcome(1e-3, 1.6, 0.78),
+    outcome(1e-2, 0.85, 0.86),
+    outcome(1e-1, 2.3, 0.53),
+    outcome(1.0, None, None, "diverged"),
+]
+
+
+def test_a_rate_that_stalls_above_the_rates_that_learn_is_too_large_not_too_small():
+    assert point_zones(SWEEP) == ["too small", "good", "good", "too large", "diverges"]
+    text = describe_zones(SWEEP)
+    assert "too small: 1e-05;" in text and "too large: 0.1;" in text and "good: 0.001 to 0.01" in text
+    assert point_zones([outcome(1e-5, 2.25, 0.09), outcome(1.0, None, None, "diverged")]) == [
+        "barely learns",  # nothing learned: no rate to be smaller or larger than
+        "diverges",
+    ]
+
+
+def test_the_sweep_chart_keeps_every_run_in_both_panels_on_one_axis():
+    spec = make_sweep_chart(SWEEP, 0.001).to_dict()
+    loss_panel, accuracy_panel = spec["vconcat"]
+    datasets = spec["datasets"]
+
+    def rows(panel, field):  # the rows each layer drawing `field` gets (its own data, its panel's, or the chart's)
+        found = []
+        for layer in panel["layer"]:
+            if layer["encoding"].get("y", {}).get("field") == field and layer["mark"]["type"] == "point":
+                name = layer.get("data", panel.get("data", spec.get("data")))["name"]
+                found.append({r["learning rate"] for r in datasets[name] if r.get(field) is not None})
+        return found
+
+    assert rows(loss_panel, "last epoch's mean loss") == [{1e-5, 1e-3, 1e-2, 1e-1, 1.0}]
+    assert rows(accuracy_panel, "test accuracy") == [{1e-5, 1e-3, 1e-2, 1e-1, 1.0}]  # the diverged run too
+    legend = loss_panel["layer"][1]["encoding"]["color"]["scale"]["domain"]
+    assert legend == ["too small", "good", "too large", "diverges"]  # only the zones drawn
+    domains = [
+        layer["encoding"]["x"]["scale"]["domain"]
+        for panel in (loss_panel, accuracy_panel)
+        for layer in panel["layer"]
+        if "scale" in layer["encoding"]["x"]
+    ]
+    assert domains and all(d == [-5.0, 0.0] for d in domains)
+    titles = [layer["encoding"]["x"].get("title") for panel in (loss_panel, accuracy_panel) for layer in panel["layer"]]
+    assert all(t is None or t == "log10(learning rate)" for t in titles)

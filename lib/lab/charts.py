@@ -183,57 +183,63 @@ def make_runs_overlay_chart(runs: list[tuple[str, object, int]], metric: str = "
 
 
 def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
-    """Final training loss and test accuracy against log10(learning rate); diverged points marked ✕ at the top
-    of the loss panel; Keras's default rate as a dashed rule."""
-    from lib.lab.experiments import point_zone
+    """Final training loss and test accuracy against log10(learning rate), every run in both panels on one axis:
+    a diverged run is marked ✕ at the top of the loss panel and at 0 in the accuracy panel (it was not tested);
+    Keras's default rate is a dashed rule."""
+    from lib.lab.experiments import ZONES, point_zones
 
     finite = [o.final_loss for o in outcomes if o.final_loss is not None and np.isfinite(o.final_loss)]
     top = max(finite) * 1.5 if finite else 10.0
     rows = []
-    for o in outcomes:
-        diverged = point_zone(o) == "diverges"
+    for o, zone in zip(outcomes, point_zones(outcomes), strict=True):
+        diverged = zone == "diverges"
         rows.append(
             {
                 "log10(learning rate)": float(np.log10(o.config.learning_rate)),
                 "learning rate": o.config.learning_rate,
-                "final training loss": top if diverged or o.final_loss is None else o.final_loss,
-                "test accuracy": o.test_accuracy,
-                "zone": point_zone(o),
+                "last epoch's mean loss": top if diverged or o.final_loss is None else o.final_loss,
+                "test accuracy": 0.0 if o.test_accuracy is None else o.test_accuracy,
+                "tested": "not tested (diverged)" if o.test_accuracy is None else "tested",
+                "zone": zone,
             }
         )
     data = pd.DataFrame(rows)
-    zones = alt.Scale(domain=["too small", "good", "diverges"], range=[PALETTE["muted"], PALETTE["primary"], "#c62828"])
-    x = alt.X("log10(learning rate):Q", scale=alt.Scale(zero=False))
-    rule = alt.Chart(pd.DataFrame({"x": [np.log10(default_lr)]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
-    tooltip = ["learning rate", "zone", alt.Tooltip("final training loss:Q", format=".4g"), "test accuracy"]
-    loss = (
-        alt.Chart(data)
-        .mark_line(point=True, color=PALETTE["muted"])
-        .encode(x=x, y=alt.Y("final training loss:Q", scale=alt.Scale(type="log")), tooltip=tooltip)
+    logs = data["log10(learning rate)"]
+    x = alt.X("log10(learning rate):Q", scale=alt.Scale(domain=[float(logs.min()), float(logs.max())], nice=False))
+    palette = dict(zip(ZONES, [PALETTE["muted"], PALETTE["primary"], "#ef6c00", "#8d6e63", "#c62828"], strict=True))
+    drawn = [z for z in ZONES if z in set(data["zone"])]  # the legend lists only the zones on the chart
+    colors, shapes = [palette[z] for z in drawn], ["cross" if z == "diverges" else "circle" for z in drawn]
+    zone = alt.Color("zone:N", scale=alt.Scale(domain=drawn, range=colors), legend=alt.Legend(orient="bottom"))
+    shape = alt.Shape("zone:N", scale=alt.Scale(domain=drawn, range=shapes), legend=None)
+    rule = (
+        alt.Chart(pd.DataFrame({"log10(learning rate)": [np.log10(default_lr)]}))
+        .mark_rule(strokeDash=[4, 4])
+        .encode(x=x)
     )
-    marks = (
-        alt.Chart(data)
-        .mark_point(size=120, filled=True)
-        .encode(
-            x=x,
-            y="final training loss:Q",
-            color=alt.Color("zone:N", scale=zones, legend=alt.Legend(orient="bottom")),
-            shape=alt.Shape(
-                "zone:N", scale=alt.Scale(domain=["too small", "good", "diverges"], range=["circle", "circle", "cross"])
-            ),
-        )
-    )
-    accuracy = (
-        alt.Chart(data.dropna(subset=["test accuracy"]))
-        .mark_line(point=True, color=PALETTE["primary"])
-        .encode(x=x, y=alt.Y("test accuracy:Q", scale=alt.Scale(domain=[0, 1])), tooltip=tooltip)
-    )
+    tooltip = [
+        "learning rate",
+        "zone",
+        alt.Tooltip("last epoch's mean loss:Q", format=".4g"),
+        "test accuracy",
+        "tested",
+    ]
+
+    def panel(field: str, scale: alt.Scale, color: str, joined: str = "true"):
+        line = alt.Chart(data).mark_line(color=color).encode(x=x, y=alt.Y(f"{field}:Q", scale=scale))
+        line = line.transform_filter(joined)  # which points the line joins
+        points = alt.Chart(data).mark_point(size=120, filled=True).encode(x=x, y=f"{field}:Q", color=zone, shape=shape)
+        return line + points.encode(tooltip=tooltip) + rule
+
     return alt.vconcat(
-        (loss + marks + rule).properties(
-            title="Final training loss (✕: diverged, drawn at the top)", width="container", height=220
+        panel("last epoch's mean loss", alt.Scale(type="log"), PALETTE["muted"]).properties(
+            title="Training loss, mean over the last epoch (✕: diverged, drawn at the top)",
+            width="container",
+            height=220,
         ),
-        (accuracy + rule).properties(
-            title="Test accuracy (dashed: Keras's default rate)", width="container", height=200
+        panel("test accuracy", alt.Scale(domain=[0, 1]), PALETTE["primary"], "datum.tested == 'tested'").properties(
+            title="Test accuracy (✕: diverged, not tested, drawn at 0; dashed: Keras's default rate)",
+            width="container",
+            height=200,
         ),
     ).properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 

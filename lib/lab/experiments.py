@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from lib.choices import OPTIMIZERS
 from lib.fmt import num
@@ -93,20 +94,50 @@ def sweep_configs(base: TrainConfig, optimizer: str, rates: list[float]) -> list
     return [replace(base, optimizer=optimizer, learning_rate=rate) for rate in rates]
 
 
-def point_zone(outcome: RunOutcome, barely: float = 0.8) -> str:
-    """'diverges', 'too small' (the loss ended above `barely` × the untrained loss) or 'good'."""
+def _learned(outcome: RunOutcome, barely: float) -> bool | None:
+    """None if the run diverged; else whether its last epoch's mean loss was at most `barely` × the untrained loss."""
     if outcome.state == "diverged" or outcome.final_loss is None or not math.isfinite(outcome.final_loss):
-        return "diverges"
-    if outcome.initial_loss and outcome.final_loss > barely * outcome.initial_loss:
-        return "too small"
-    return "good"
+        return None
+    return not (outcome.initial_loss and outcome.final_loss > barely * outcome.initial_loss)
+
+
+def point_zones(outcomes: list[RunOutcome], barely: float = 0.8) -> list[str]:
+    """Each run's zone, in the order given: 'diverges' (the loss blew up), 'good' (its last epoch's mean loss was
+    at most `barely` × the untrained loss), or, for a run that barely moved its loss, 'too small' at a rate below
+    every rate that learned, 'too large' above them (it stalls or thrashes without blowing up), 'barely learns'
+    otherwise (between rates that learned, or when no rate learned)."""
+    learned = [_learned(o, barely) for o in outcomes]
+    good = [o.config.learning_rate for o, ok in zip(outcomes, learned, strict=True) if ok]
+    zones = []
+    for o, ok in zip(outcomes, learned, strict=True):
+        rate = o.config.learning_rate
+        if ok is None:
+            zones.append("diverges")
+        elif ok:
+            zones.append("good")
+        elif good and rate < min(good):
+            zones.append("too small")
+        elif good and rate > max(good):
+            zones.append("too large")
+        else:
+            zones.append("barely learns")
+    return zones
+
+
+ZONES = ["too small", "good", "too large", "barely learns", "diverges"]  # the order the chart's legend lists them
+ZONE_NOTE = (
+    "Good: the last epoch's mean training loss was at most 80% of the untrained loss. Too small / too large: it "
+    "was above that, at a rate below / above every rate that learned (barely learns: between them, or when no "
+    "rate learned). Diverges: the loss blew up."
+)
 
 
 def name_zones(outcomes: list[RunOutcome]) -> list[tuple[str, float, float]]:
     """Consecutive points in the same zone, as (zone, lowest rate, highest rate), in order of learning rate."""
     zones: list[tuple[str, float, float]] = []
-    for outcome in sorted(outcomes, key=lambda o: o.config.learning_rate):
-        zone, rate = point_zone(outcome), outcome.config.learning_rate
+    ordered = sorted(zip(outcomes, point_zones(outcomes), strict=True), key=lambda pair: pair[0].config.learning_rate)
+    for outcome, zone in ordered:
+        rate = outcome.config.learning_rate
         if zones and zones[-1][0] == zone:
             zones[-1] = (zone, zones[-1][1], rate)
         else:
@@ -138,6 +169,19 @@ def twin_configs(base: TrainConfig, setting: str, value, seeds: list[int]) -> li
         b = replace(a, seed=seed + 1000) if setting == "seed" else replace(a, **{setting: value})
         configs += [a, b.validated()]
     return configs
+
+
+def twin_table(outcomes: list[RunOutcome]) -> pd.DataFrame:
+    """One row per seed: A's and B's test accuracy, and whether the pair started from the same weights."""
+    pairs = list(zip(outcomes[::2], outcomes[1::2], strict=False))
+    return pd.DataFrame(
+        {
+            "seed": [a.config.seed for a, _ in pairs],
+            "A test accuracy": [a.test_accuracy for a, _ in pairs],
+            "B test accuracy": [b.test_accuracy for _, b in pairs],
+            "same start": [np.array_equal(a.initial_hidden, b.initial_hidden) for a, b in pairs],
+        }
+    )
 
 
 @dataclass(frozen=True)
