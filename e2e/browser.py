@@ -151,6 +151,18 @@ def exceptions_on(page) -> list[str]:
     return page.locator('[data-testid="stException"]').all_inner_texts()
 
 
+def chart_sizes(page) -> list[dict]:
+    """Every chart on the page as drawn: its canvas's (or SVG's) height and width, and the right edge."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].map(c => {
+              const drawn = c.querySelector('canvas, svg');
+              const box = (drawn || c).getBoundingClientRect();
+              return {height: box.height, width: box.width, right: box.right,
+                      view: document.documentElement.clientWidth};
+            })"""
+    )
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.charts import make_loss_curves_chart, make_softmax_chart
-from lib.fmt import and_list, prob, tied_max
+from lib.fmt import and_list, num, prob, tied_max
 from lib.glossary import link
 from lib.losses import binary_cross_entropy_curves, compare_losses, loss_curves
 from lib.predictions import losses_over_one, losses_shift
@@ -30,14 +30,15 @@ incoming = link_start()
 st.header("Both losses against the probability of the true class")
 p = np.linspace(0.001, 0.999, 400)
 curves = loss_curves(p)
-st.altair_chart(make_loss_curves_chart(p, curves), width="content")
+st.altair_chart(make_loss_curves_chart(p, curves), width="stretch")
 worst = curves["cross_entropy_grad"][0], curves["mse_grad"][0]
 st.caption(
     "A 10-class softmax output; the probability not given to the true class is spread evenly over the other nine. "
     f"Top: cross-entropy −log p shoots up to {curves['cross_entropy'].max():.2f} as p → {p[0]:g}, while MSE never "
     f"exceeds {curves['mse'].max():.3f}. Bottom: the gradient with respect "
-    f"to the true class's logit, by autodiff. At p = 0.001 (confidently wrong) cross-entropy pushes with "
-    f"{worst[0]:.3f} (its formula is p − 1), MSE with only {worst[1]:.4f}: MSE barely notices the worst mistakes."
+    f"to the true class's logit, by autodiff. At p = {p[0]:g} (confidently wrong) cross-entropy pushes with "
+    f"{num(worst[0], '.3f')} (its formula is p − 1), MSE with only {num(worst[1], '.4f')}: MSE barely notices the "
+    "worst mistakes."
 )
 
 st.header("Try it: one prediction, both losses")

@@ -3,6 +3,7 @@
 import pytest
 
 from e2e.browser import (
+    chart_sizes,
     chromium,
     exceptions_on,
     screenshot,
@@ -34,9 +35,11 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, spec):
           return {view, page: document.documentElement.scrollWidth, main: main.scrollWidth};
         }"""
     )
+    charts = chart_sizes(page)
     screenshot(page, f"phone-{spec.url_path}")
     assert exceptions_on(page) == []
     assert widest["page"] <= widest["view"] and widest["main"] <= widest["view"], widest
+    assert all(c["width"] > 200 and c["height"] > 100 for c in charts), charts  # every chart drawn, none a sliver
 
 
 def test_a_finished_run_and_its_comparison_fit_a_phone(phone):
@@ -60,3 +63,28 @@ def test_a_finished_run_and_its_comparison_fit_a_phone(phone):
     screenshot(page, "phone-train-results")
     view, page_width, *chart_edges = widths
     assert page_width <= view and all(edge <= view + 1 for edge in chart_edges), widths
+
+
+def test_finished_experiments_draw_their_charts_whole_on_a_phone(phone):
+    """A sweep and twin runs, finished: each chart has room for its plot (a legend under a chart once squeezed the
+    plot to a line) and stays within the screen."""
+    url, page = phone
+    page.goto(f"{url}/experiments?experiments_seeds=2")
+    wait_for_idle(page)
+    page.get_by_role("button", name="Run the sweep").click()
+    page.get_by_text("Diverges: the loss blew up").wait_for(timeout=180_000)
+    wait_for_idle(page)
+    page.wait_for_timeout(800)
+    sweep = chart_sizes(page)
+    screenshot(page, "phone-experiments-sweep")
+    page.get_by_role("tab", name="Twin runs").click()
+    page.get_by_role("button", name="Run the twins").click()
+    page.locator('[data-testid="stAlertContentInfo"]').first.wait_for(timeout=180_000)
+    wait_for_idle(page)
+    page.wait_for_timeout(800)
+    twins = chart_sizes(page)
+    screenshot(page, "phone-experiments-twins")
+    assert exceptions_on(page) == []
+    assert len(sweep) == 1 and sweep[0]["height"] > 600, sweep  # two panels of 200+ px each, titles, axes, legend
+    assert len(twins) == 1 and twins[0]["height"] > 400, twins  # a 260 px plot, its title, axis and legend
+    assert all(box["right"] <= box["view"] + 1 for box in sweep + twins), (sweep, twins)

@@ -99,6 +99,11 @@ def test_a_rate_that_stalls_above_the_rates_that_learn_is_too_large_not_too_smal
     ]
 
 
+def _encodings(layer):
+    for value in layer["encoding"].values():
+        yield from (v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict) and "field" in v)
+
+
 def test_the_sweep_chart_keeps_every_run_in_both_panels_on_one_axis():
     spec = make_sweep_chart(SWEEP, 0.001).to_dict()
     loss_panel, accuracy_panel = spec["vconcat"]
@@ -112,8 +117,10 @@ def test_the_sweep_chart_keeps_every_run_in_both_panels_on_one_axis():
                 found.append({r["learning rate"] for r in datasets[name] if r.get(field) is not None})
         return found
 
-    assert rows(loss_panel, "last epoch's mean loss") == [{1e-5, 1e-3, 1e-2, 1e-1, 1.0}]
+    assert rows(loss_panel, "mean loss, last epoch") == [{1e-5, 1e-3, 1e-2, 1e-1, 1.0}]
     assert rows(accuracy_panel, "test accuracy") == [{1e-5, 1e-3, 1e-2, 1e-1, 1.0}]  # the diverged run too
+    fields = {e["field"] for p in (loss_panel, accuracy_panel) for layer in p["layer"] for e in _encodings(layer)}
+    assert not any("'" in f or '"' in f for f in fields)  # a quote in a field name breaks the chart in the browser
     legend = loss_panel["layer"][1]["encoding"]["color"]["scale"]["domain"]
     assert legend == ["too small", "good", "too large", "diverges"]  # only the zones drawn
     domains = [

@@ -197,7 +197,7 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
             {
                 "log10(learning rate)": float(np.log10(o.config.learning_rate)),
                 "learning rate": o.config.learning_rate,
-                "last epoch's mean loss": top if diverged or o.final_loss is None else o.final_loss,
+                "mean loss, last epoch": top if diverged or o.final_loss is None else o.final_loss,
                 "test accuracy": 0.0 if o.test_accuracy is None else o.test_accuracy,
                 "tested": "not tested (diverged)" if o.test_accuracy is None else "tested",
                 "zone": zone,
@@ -209,7 +209,9 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
     palette = dict(zip(ZONES, [PALETTE["muted"], PALETTE["primary"], "#ef6c00", "#8d6e63", "#c62828"], strict=True))
     drawn = [z for z in ZONES if z in set(data["zone"])]  # the legend lists only the zones on the chart
     colors, shapes = [palette[z] for z in drawn], ["cross" if z == "diverges" else "circle" for z in drawn]
-    zone = alt.Color("zone:N", scale=alt.Scale(domain=drawn, range=colors), legend=alt.Legend(orient="bottom"))
+    zone = alt.Color(
+        "zone:N", scale=alt.Scale(domain=drawn, range=colors), legend=alt.Legend(orient="bottom", columns=3)
+    )
     shape = alt.Shape("zone:N", scale=alt.Scale(domain=drawn, range=shapes), legend=None)
     rule = (
         alt.Chart(pd.DataFrame({"log10(learning rate)": [np.log10(default_lr)]}))
@@ -219,7 +221,7 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
     tooltip = [
         "learning rate",
         "zone",
-        alt.Tooltip("last epoch's mean loss:Q", format=".4g"),
+        alt.Tooltip("mean loss, last epoch:Q", format=".4g"),
         "test accuracy",
         "tested",
     ]
@@ -231,13 +233,15 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
         return line + points.encode(tooltip=tooltip) + rule
 
     return alt.vconcat(
-        panel("last epoch's mean loss", alt.Scale(type="log"), PALETTE["muted"]).properties(
-            title="Training loss, mean over the last epoch (✕: diverged, drawn at the top)",
+        panel("mean loss, last epoch", alt.Scale(type="log"), PALETTE["muted"]).properties(
+            title=alt.TitleParams(["Training loss, mean over the last epoch", "✕: diverged, drawn at the top"]),
             width="container",
             height=220,
         ),
         panel("test accuracy", alt.Scale(domain=[0, 1]), PALETTE["primary"], "datum.tested == 'tested'").properties(
-            title="Test accuracy (✕: diverged, not tested, drawn at 0; dashed: Keras's default rate)",
+            title=alt.TitleParams(
+                ["Test accuracy", "✕: diverged, not tested, drawn at 0", "dashed: Keras's default rate"]
+            ),
             width="container",
             height=200,
         ),
@@ -259,11 +263,20 @@ def make_twins_chart(outcomes, labels: tuple[str, str], points: int = 120) -> al
             pd.DataFrame({"batch": keep + 1, "mean": mean, "low": mean - spread, "high": mean + spread, "run": label})
         )
     data = pd.concat(frames) if frames else pd.DataFrame(columns=["batch", "mean", "low", "high", "run"])
-    color = alt.Color("run:N", scale=alt.Scale(domain=list(labels), range=[PALETTE["primary"], PALETTE["accent"]]))
+    color = alt.Color(
+        "run:N",
+        scale=alt.Scale(domain=list(labels), range=[PALETTE["primary"], PALETTE["accent"]]),
+        legend=alt.Legend(orient="bottom", direction="vertical"),  # under the chart: a phone keeps its full width
+    )
     band = (
         alt.Chart(data)
         .mark_area(opacity=0.25)
         .encode(x="batch:Q", y=alt.Y("low:Q", title="training loss (smoothed)"), y2="high:Q", color=color)
     )
     line = alt.Chart(data).mark_line().encode(x="batch:Q", y="mean:Q", color=color)
-    return (band + line).properties(title="Mean over seeds, ± one spread", width="container", height=260)
+    return (band + line).properties(
+        title="Mean over seeds, ± one spread",
+        width="container",
+        height=260,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # 260 for the plot; the legend adds to it
+    )
