@@ -60,9 +60,11 @@ def test_a_finished_run_and_its_comparison_fit_a_phone(phone):
         "() => [document.documentElement.clientWidth, document.documentElement.scrollWidth,"
         " ...[...document.querySelectorAll('[data-testid=stVegaLiteChart]')].map(c => c.getBoundingClientRect().right)]"
     )
+    charts = chart_sizes(page)
     screenshot(page, "phone-train-results")
     view, page_width, *chart_edges = widths
     assert page_width <= view and all(edge <= view + 1 for edge in chart_edges), widths
+    assert len(charts) >= 3 and all(c["width"] > 200 and c["height"] > 200 for c in charts), charts
 
 
 def test_finished_experiments_draw_their_charts_whole_on_a_phone(phone):
