@@ -1,7 +1,9 @@
 """Entry point: `streamlit run streamlit_app.py`. Routes between the pages and draws the shared sidebar.
 
 The router comes first: st.navigation is called before anything imports TensorFlow, so a learner never sees
-Streamlit's own file list while TensorFlow loads.
+Streamlit's own file list while TensorFlow loads. The sidebar navigation is off in .streamlit/config.toml and
+turned on here, just before st.navigation: the first run of a fresh process (Streamlit treats pages/ as old-style
+pages until st.navigation has run once) then sends its file list hidden, even on a deep link.
 """
 
 import streamlit as st
@@ -16,6 +18,7 @@ pages = {
     spec.url_path: st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(i == 0))
     for i, spec in enumerate(all_pages())
 }
+st.set_option("client.showSidebarNavigation", True)  # off in config.toml: see there
 navigation = st.navigation(
     {section: [pages[spec.url_path] for spec in specs] for section, specs in SECTIONS.items() if specs}
 )
