@@ -78,10 +78,14 @@ with twins_tab:
         "hidden_activation": ["relu", "tanh", "sigmoid", "linear"],
         "seed": [None],
     }[setting]
+
+    def spell_value(v) -> str:  # B's value as the picker and the link spell it
+        return "another seed" if v is None else setting_text(setting, v)
+
     value = cols[1].selectbox(
         "B's value (A: the notebook's)",
         choices,
-        format_func=lambda v: "another seed" if v is None else setting_text(setting, v),
+        format_func=spell_value,
         key=f"experiments_value_{setting}",
         disabled=busy,
         **BOUND,
@@ -130,7 +134,4 @@ if series is not None and not series.active and series.outcomes:
         st.dataframe(table, hide_index=True, column_config={c: percent for c in table if "accuracy" in c})
         st.info(twin_verdict(outcomes).sentence, icon=":material/balance:")
 
-describe_value = {
-    f"experiments_value_{setting}": ("B's value", lambda v: "another seed" if v is None else setting_text(setting, v))
-}
-link_end(incoming, {**EXPERIMENTS_LINK, **describe_value})
+link_end(incoming, {**EXPERIMENTS_LINK, f"experiments_value_{setting}": ("B's value", spell_value)})

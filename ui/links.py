@@ -19,6 +19,10 @@ def number(value) -> str:
     return f"{value:g}"
 
 
+def optimizer_label(key: str) -> str:
+    return OPTIMIZERS[key].label
+
+
 # The lessons' bound widgets: key -> (what the learner calls it, how the URL spells its value).
 DESCENT_LINK = {
     "descent_curve": ("loss curve", str),
@@ -32,7 +36,7 @@ DESCENT_LINK = {
     "descent_offset": ("saddle start", number),
 }
 EXPERIMENTS_LINK = {
-    "experiments_optimizer": ("optimizer", lambda v: OPTIMIZERS[v].label),
+    "experiments_optimizer": ("optimizer", optimizer_label),
     "experiments_range": ("learning rates from … to", lambda v: [str(v[0]), str(v[1])]),
     "experiments_points": ("points", str),
     "experiments_share": ("share of the images", str),
@@ -41,7 +45,7 @@ EXPERIMENTS_LINK = {
     "experiments_twin_share": ("share of the images (twin runs)", str),
 }
 BACKPROP_LINK = {
-    "backprop_optimizer": ("optimizer", lambda v: OPTIMIZERS[v].label),
+    "backprop_optimizer": ("optimizer", optimizer_label),
     "backprop_lr": ("learning rate", number),
     "backprop_seed": ("random seed", str),
     "backprop_epochs": ("epochs per click", str),

@@ -183,7 +183,8 @@ def make_runs_overlay_chart(runs: list[tuple[str, object, int]], metric: str = "
 
 
 def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
-    """Final training loss and test accuracy against log10(learning rate), every run in both panels on one axis:
+    """Each run's last-epoch mean training loss and test accuracy against log10(learning rate), every run in both
+    panels on one axis:
     a diverged run is marked ✕ at the top of the loss panel and at 0 in the accuracy panel (it was not tested);
     Keras's default rate is a dashed rule."""
     from lib.lab.experiments import ZONES, point_zones
@@ -197,7 +198,7 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
             {
                 "log10(learning rate)": float(np.log10(o.config.learning_rate)),
                 "learning rate": o.config.learning_rate,
-                "mean loss, last epoch": top if diverged or o.final_loss is None else o.final_loss,
+                "mean loss, last epoch": top if diverged else o.final_loss,  # a run with no loss counts as diverged
                 "test accuracy": 0.0 if o.test_accuracy is None else o.test_accuracy,
                 "tested": "not tested (diverged)" if o.test_accuracy is None else "tested",
                 "zone": zone,

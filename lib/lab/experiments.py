@@ -94,6 +94,9 @@ def sweep_configs(base: TrainConfig, optimizer: str, rates: list[float]) -> list
     return [replace(base, optimizer=optimizer, learning_rate=rate) for rate in rates]
 
 
+BARELY = 0.8  # a run whose last epoch's mean loss stays above this share of the untrained loss barely learned
+
+
 def _learned(outcome: RunOutcome, barely: float) -> bool | None:
     """None if the run diverged; else whether its last epoch's mean loss was at most `barely` × the untrained loss."""
     if outcome.state == "diverged" or outcome.final_loss is None or not math.isfinite(outcome.final_loss):
@@ -101,7 +104,7 @@ def _learned(outcome: RunOutcome, barely: float) -> bool | None:
     return not (outcome.initial_loss and outcome.final_loss > barely * outcome.initial_loss)
 
 
-def point_zones(outcomes: list[RunOutcome], barely: float = 0.8) -> list[str]:
+def point_zones(outcomes: list[RunOutcome], barely: float = BARELY) -> list[str]:
     """Each run's zone, in the order given: 'diverges' (the loss blew up), 'good' (its last epoch's mean loss was
     at most `barely` × the untrained loss), or, for a run that barely moved its loss, 'too small' at a rate below
     every rate that learned, 'too large' above them (it stalls or thrashes without blowing up), 'barely learns'
@@ -126,7 +129,8 @@ def point_zones(outcomes: list[RunOutcome], barely: float = 0.8) -> list[str]:
 
 ZONES = ["too small", "good", "too large", "barely learns", "diverges"]  # the order the chart's legend lists them
 ZONE_NOTE = (
-    "Good: the last epoch's mean training loss was at most 80% of the untrained loss. Too small / too large: it "
+    f"Good: the last epoch's mean training loss was at most {BARELY:.0%} of the untrained loss. Too small / too "
+    "large: it "
     "was above that, at a rate below / above every rate that learned (barely learns: between them, or when no "
     "rate learned). Diverges: the loss blew up."
 )

@@ -18,6 +18,7 @@ from lib.choices import (
 )
 from lib.lab.config import TrainConfig, split_indices
 from lib.lab.estimate import SPEED, over_the_cap, seconds_text
+from ui.links import optimizer_label
 from ui.widgets import bounded_slider, optimizer_selectbox
 
 LINK_FORMS = {  # widget key -> (what the learner calls it, how the URL spells its value)
@@ -25,7 +26,7 @@ LINK_FORMS = {  # widget key -> (what the learner calls it, how the URL spells i
     "train_hidden_units": ("hidden neurons", str),
     "train_output_activation": ("output activation", lambda v: OUTPUTS[v].label),
     "train_loss": ("loss", lambda v: LOSSES[v].label),
-    "train_optimizer": ("optimizer", lambda v: OPTIMIZERS[v].label),
+    "train_optimizer": ("optimizer", optimizer_label),
     "train_lr": ("learning rate", lambda v: f"{v:g}"),
     "train_batch": ("batch size", str),
     "train_epochs": ("epochs", str),
