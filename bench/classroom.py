@@ -4,6 +4,8 @@ some close their tab mid-run. Everything stays on 127.0.0.1.
     python bench/classroom.py            # 8 learners
     python bench/classroom.py --class    # 30 learners
     python bench/classroom.py --learners 4 --close 1
+    python bench/classroom.py --class --varied       # 30 learners, each with a seed of their own
+    python bench/classroom.py --class --replicas 2   # through HAProxy to two replicas (deploy/haproxy.cfg)
 
 Then the learners who kept their tab train once more. The last line printed is one JSON object: the share of
 runs that ended with results or a clear message, p50/p95 seconds from Start to results, the longest queue wait,
@@ -24,26 +26,31 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from e2e.browser import chromium, streamlit_server, wait_for_idle  # noqa: E402
+from e2e.replicas import replicas  # noqa: E402
 
 OUTCOMES = ("Training finished", "training diverged", "Stopped", "Cancelled", "Training failed")
 
 
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+def rss_mb(pids: list[int]) -> float:
+    """The servers' resident memory together (one server, or every replica)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                total += next((int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS")), 0.0)
+        except OSError:  # a replica that is gone holds nothing
+            pass
+    return total
 
 
 class RssSampler(threading.Thread):
-    def __init__(self, pid: int):
+    def __init__(self, pids: list[int]):
         super().__init__(daemon=True)
-        self.pid, self.peak, self.done = pid, 0.0, threading.Event()
+        self.pids, self.peak, self.done = pids, 0.0, threading.Event()
 
     def run(self):
         while not self.done.wait(0.25):
-            self.peak = max(self.peak, rss_mb(self.pid))
+            self.peak = max(self.peak, rss_mb(self.pids))
 
 
 def page_state(page) -> tuple[str, str]:
@@ -113,28 +120,32 @@ def main() -> None:
     parser.add_argument("--class", dest="whole_class", action="store_true", help="30 learners")
     parser.add_argument("--close", type=int, default=None, help="tabs closed mid-run (default: a quarter)")
     parser.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
+    parser.add_argument("--varied", action="store_true", help="each learner a different seed (no two runs alike)")
+    parser.add_argument("--replicas", type=int, choices=(1, 2), default=1, help="2: through HAProxy to two servers")
     args = parser.parse_args()
     count = 30 if args.whole_class else args.learners
     to_close = count // 4 if args.close is None else args.close
 
-    with chromium() as browser, streamlit_server() as url:
+    with chromium() as browser, replicas(2) if args.replicas == 2 else streamlit_server() as server:
+        url = server.url if args.replicas == 2 else server
+        pids = [replica.pid for replica in server.replicas.values()] if args.replicas == 2 else [server.pid]
         pages = []
-        for _ in range(count):  # each learner in a browser context of their own: separate visitors
+        for i in range(count):  # each learner in a browser context of their own: separate visitors
             page = browser.new_context(viewport={"width": 1200, "height": 1400}).new_page()
             page.set_default_timeout(180_000)
-            page.goto(f"{url}/train")
+            page.goto(f"{url}/train" + (f"?train_seed={i + 1}" if args.varied else ""))
             wait_for_idle(page, timeout_s=180)
             pages.append(page)
-        baseline = rss_mb(url.pid)
-        sampler = RssSampler(url.pid)
+        baseline = rss_mb(pids)
+        sampler = RssSampler(pids)
         sampler.start()
         first = one_round(pages, list(range(to_close)), args.timeout)
-        after_first = rss_mb(url.pid)
+        after_first = rss_mb(pids)
         open_pages = [page for i, page in enumerate(pages) if i >= to_close]
         second = one_round(open_pages, [], args.timeout)  # the same learners train again: memory must not grow
         time.sleep(2)
         sampler.done.set()
-        final = rss_mb(url.pid)
+        final = rss_mb(pids)
     both = [first, second]
     to_results = [t for r in both for t in r["to_results"]]
     waits = [w for r in both for w in r["waits"]]
@@ -143,6 +154,8 @@ def main() -> None:
         json.dumps(
             {
                 "learners": count,
+                "replicas": args.replicas,
+                "settings": "a seed each" if args.varied else "the defaults",
                 "closed_mid_run": to_close,
                 "rounds": 2,
                 "completion_share": round(
