@@ -7,7 +7,7 @@ through_the_router()  # first, before anything slow loads
 # isort: split
 import streamlit as st
 
-from lib.lab.jobs import JOB_QUEUE, TrainingJob
+from lib.lab.jobs import JOB_QUEUE
 from lib.lab.keras_code import keras_code
 from lib.lab.trainer import Trainer
 from lib.predictions import train_step_frozen
@@ -17,6 +17,7 @@ from ui.lab.form import LINK_FORMS, settings_form
 from ui.lab.live import live_view
 from ui.lab.results import results
 from ui.lab.runs import record_run, remember_runs, restart_notice, run_table
+from ui.lab.shared import shared_note, start_run, stop_run
 from ui.links import link_end, link_start
 
 st.title("Train MNIST")
@@ -54,12 +55,12 @@ if start_col.button(
             icon=":material/tab:",
         )
     else:
-        job = st.session_state["train_job"] = TrainingJob(config, mnist, owner=visitor_id()).start()
-        busy = True
+        job = start_run(config, mnist, visitor_id())
+        busy = job.active
 if stop_col.button("Stop", icon=":material/stop:", key="train_stop_button", disabled=not busy):
-    queued = job.snapshot().state == "queued"
-    job.stop()
-    st.toast("Cancelled: the run had not started." if queued else "Stopping after the current chunk of batches.")
+    job = stop_run(job, visitor_id())
+    busy = job is not None and job.active
+shared_note(job, config, mnist, visitor_id())
 live_view(job, busy)
 
 if job is not None and not job.active:

@@ -133,6 +133,10 @@ class TrainingJob:
     def stop(self) -> None:
         self._stop.set()
 
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
     def touch(self) -> None:
         """The page that owns this run is still looking at it (called on every redraw)."""
         self._last_seen = time.monotonic()
