@@ -14,12 +14,12 @@ from e2e.browser import (
 )
 
 
-def learner(browser, url: str):
+def learner(browser, url: str, query: str = ""):
     """A learner of their own: a separate browser context is a separate visitor (their own cookies)."""
     context = browser.new_context(viewport={"width": 1280, "height": 1600})
     page = context.new_page()
     page.set_default_timeout(90_000)
-    page.goto(f"{url}/train")
+    page.goto(f"{url}/train{query}")
     wait_for_idle(page)
     return context, page
 
@@ -32,8 +32,8 @@ def progress(page) -> str:
 def test_closed_tabs_free_their_places_and_a_queued_learner_sees_the_wait():
     with chromium() as browser, streamlit_server({"COURSE_ORPHAN_SECONDS": "10"}) as url:
         heavy = []
-        for _ in range(2):
-            context, page = learner(browser, url)
+        for seed in (1, 2):  # two different runs (identical ones would be trained once, for both)
+            context, page = learner(browser, url, f"?train_seed={seed}")
             set_slider(page, "Hidden neurons", "End", 0, "ArrowRight")  # 512
             set_slider(page, "Batch size", "Home", 0, "ArrowRight")  # 8
             set_slider(page, "Epochs", "End", 0, "ArrowRight")  # 20: minutes of training
@@ -59,6 +59,28 @@ def test_closed_tabs_free_their_places_and_a_queued_learner_sees_the_wait():
         print(f"\nplace freed and the queued run started {time.time() - closed:.1f} s after the tabs closed")
         assert exceptions_on(page) == []
         context.close()
+
+
+def test_four_learners_pressing_start_on_the_defaults_share_one_training():
+    with chromium() as browser, streamlit_server() as url:
+        learners = [learner(browser, url) for _ in range(4)]
+        started = time.time()
+        for _, page in learners:
+            page.get_by_role("button", name="Start training").click()
+        accuracies, shared_notes = [], 0
+        for _, page in learners:
+            page.locator('[data-testid="stAlert"]').filter(has_text="Training finished").wait_for(timeout=300_000)
+            wait_for_idle(page)
+            metric = page.locator('[data-testid="stMetric"]').filter(has_text="Test accuracy")
+            accuracies.append(metric.locator('[data-testid="stMetricValue"]').inner_text())
+            shared_notes += page.get_by_text("This exact run — same settings, same seed").count()
+            assert exceptions_on(page) == []
+        print(f"\nfour learners on the defaults: all results {time.time() - started:.1f} s after the first Start")
+        assert len(set(accuracies)) == 1, accuracies  # one training, the same results for all four
+        assert shared_notes == 3  # the first trained it; the other three were told they share it
+        screenshot(learners[-1][1], "classroom-shared-run")
+        for context, _ in learners:
+            context.close()
 
 
 def test_a_stalled_download_hangs_no_page(tmp_path):
