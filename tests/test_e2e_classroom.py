@@ -30,7 +30,8 @@ def progress(page) -> str:
 
 
 def test_closed_tabs_free_their_places_and_a_queued_learner_sees_the_wait():
-    with chromium() as browser, streamlit_server({"COURSE_ORPHAN_SECONDS": "10"}) as url:
+    # Two runs in progress at most (they take turns on the trainers; a third waits in line to start).
+    with chromium() as browser, streamlit_server({"COURSE_ORPHAN_SECONDS": "10", "COURSE_MAX_ACTIVE_RUNS": "2"}) as url:
         heavy = []
         for seed in (1, 2):  # two different runs (identical ones would be trained once, for both)
             context, page = learner(browser, url, f"?train_seed={seed}")

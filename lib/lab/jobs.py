@@ -20,6 +20,7 @@ from lib.lab.config import TrainConfig, split_indices
 from lib.lab.estimate import SPEED
 from lib.lab.queue import JobQueue
 from lib.lab.trainer import EXPLOSION_FACTOR, TestResult, Trainer
+from lib.lab.turns import TURNS, runs_in_progress
 from lib.runtime import give_back_freed_memory, tf
 
 REFRESH_SECONDS = 0.4  # how often the page redraws a running job (more than twice a second)
@@ -75,7 +76,7 @@ class Snapshot:
     training_accuracy: float | None = None  # on the training images, once the run has ended
 
 
-JOB_QUEUE = JobQueue()
+JOB_QUEUE = JobQueue(runs_in_progress())  # runs in progress take turns on the trainers (lib/lab/turns.py)
 _job_ids = itertools.count(1)
 # A run nobody has looked at for this long is stopped (its tab was closed); env COURSE_ORPHAN_SECONDS.
 ORPHAN_SECONDS = float(os.environ.get("COURSE_ORPHAN_SECONDS", "30"))
@@ -118,6 +119,7 @@ class TrainingJob:
         self._epoch = self._step = 0
         self._steps_per_epoch = 1
         self._started = self._trained = None
+        self._waited: list[float] = []  # seconds spent waiting for turns on the trainers (not training)
         self._history = History()
         self._training_accuracy: float | None = None
         self.snapshots: list[tuple[int, np.ndarray, np.ndarray]] = []  # (epoch, hidden kernel, output kernel)
@@ -217,7 +219,9 @@ class TrainingJob:
                 self._state, self._device = "running", self.trainer.device
                 self._steps_per_epoch = self.trainer.steps_per_epoch
                 self._started = time.perf_counter()
-            outcome = self.trainer.fit(self._on_batches, self._on_epoch_end, self._should_stop)
+            person = self.owner or f"run {self.id}"  # a browser's runs share one turn
+            turn = lambda: TURNS.turn(person, waited=self._waited.append)  # noqa: E731
+            outcome = self.trainer.fit(self._on_batches, self._on_epoch_end, self._should_stop, take_turn=turn)
             with self._lock:
                 self._trained = time.perf_counter()  # training time excludes the evaluations below
             if outcome != "diverged" and self._history.batch_loss:
@@ -240,7 +244,7 @@ class TrainingJob:
                 self.trainer.release()  # the compiled loop and its references go; the model and results stay
             if self._started is not None:  # teach the time estimates how fast this machine really is
                 done = self._epoch * self._steps_per_epoch + self._step
-                SPEED.observe(self.config, self.num_train, self._trained - self._started, done)
+                SPEED.observe(self.config, self.num_train, self._trained - self._started - sum(self._waited), done)
             self._queue.release(self)
             gc.collect()  # once per finished run, so what the run built is given back now
             give_back_freed_memory()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import keras
@@ -201,10 +202,11 @@ class Trainer:
             second_half = self.correct_among(half, self.num_train)
             return test.result(), (first_half.result() + second_half) / self.num_train
 
-    def fit(self, on_batches=None, on_epoch_end=None, should_stop=lambda: False) -> str:
+    def fit(self, on_batches=None, on_epoch_end=None, should_stop=lambda: False, take_turn=nullcontext) -> str:
         """Train all epochs; returns 'finished', 'stopped' or 'diverged'.
 
-        on_batches(epoch, step, losses, accuracies) after each compiled chunk; on_epoch_end(epoch) after each epoch.
+        on_batches(epoch, step, losses, accuracies) after each compiled chunk; on_epoch_end(epoch) after each epoch;
+        each chunk trains inside take_turn() (the server's fair turns on its trainers, lib/lab/turns.py).
         """
         chunk = FIRST_CHUNK
         for epoch in range(self.config.epochs):
@@ -213,9 +215,10 @@ class Trainer:
                 if should_stop():
                     return "stopped"
                 size = min(chunk, self.steps_per_epoch - step)
-                started = time.perf_counter()
-                losses, accuracies = self.train_chunk(order, step, size)
-                elapsed = time.perf_counter() - started
+                with take_turn():
+                    started = time.perf_counter()
+                    losses, accuracies = self.train_chunk(order, step, size)
+                    elapsed = time.perf_counter() - started
                 step += len(losses)
                 if on_batches:
                     on_batches(epoch, step, losses, accuracies)

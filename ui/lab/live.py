@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.lab.charts import make_training_chart, series_caption
 from lib.lab.jobs import JOB_QUEUE, REFRESH_SECONDS
+from lib.lab.turns import TURNS
 from ui.lab.runs import run_number
 
 
@@ -18,8 +19,9 @@ def _draw_progress(job) -> None:
     if snap.state == "queued" and snap.queue_position:
         wait = JOB_QUEUE.wait_estimate(job.id)
         st.info(
-            f"Queued: {JOB_QUEUE.running_count()} of at most {JOB_QUEUE.capacity} trainings are running on this "
-            f"server. Yours is number {snap.queue_position} in line and starts by itself"
+            f"Queued: {JOB_QUEUE.running_count()} of at most {JOB_QUEUE.capacity} runs are in progress on this "
+            f"server (they take turns on its {TURNS.capacity} trainer{'s' * (TURNS.capacity != 1)}). Yours is number "
+            f"{snap.queue_position} in line and starts by itself"
             + ("." if wait is None else f", in about {wait:,.0f} s."),
             icon=":material/hourglass_top:",
         )
