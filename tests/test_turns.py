@@ -15,8 +15,8 @@ class LoggedTurns(Turns):
         super().__init__(capacity)
         self.log = []
 
-    def turn(self, person):
-        outer = super().turn(person)
+    def turn(self, person, waited=None):
+        outer = super().turn(person, waited)
         log = self.log
 
         class Logged:
@@ -76,7 +76,7 @@ def test_a_short_run_finishes_while_two_long_runs_of_another_person_go_on(mnist,
     long_runs = [jobs.TrainingJob(heavy, mnist, queue=queue, owner="two-windows").start() for _ in range(2)]
     deadline = time.time() + 120
     while not all(job.snapshot().state == "running" for job in long_runs):
-        assert time.time() < deadline, "the long runs did not start"
+        assert time.time() < deadline and all(job.active for job in long_runs), [j.snapshot() for j in long_runs]
         time.sleep(0.1)
     short = jobs.TrainingJob(TrainConfig(epochs=1, data_fraction=0.05), mnist, queue=queue, owner="third").start()
     short.join(300)
