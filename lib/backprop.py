@@ -67,6 +67,7 @@ class NeuronExperiment:
 
     def __init__(self, optimizer: str = "adam", learning_rate: float = 0.001, seed: int = 0, dtype: str = "float32"):
         self.optimizer_name, self.learning_rate, self.dtype = optimizer, float(learning_rate), dtype
+        self.seed = seed
         self.x, self.y = make_data(seed=seed)
         self.model = build_single_neuron(seed=seed, dtype=dtype)
         self.optimizer = build_optimizer(optimizer, learning_rate)
@@ -148,6 +149,19 @@ class NeuronExperiment:
             if all(abs(row[name] - TARGET[name]) <= tolerance for name in PARAMS):
                 return int(row["epoch"])
         return None
+
+    def next_params(self) -> np.ndarray:
+        """(w1, w2, b) as the next step will leave them: computed by this experiment's own optimizer (its momentum
+        or moments included), then undone, so nothing changes."""
+        variables = [self.model.layers[0].kernel, self.model.layers[0].bias]
+        saved = [(variable, variable.numpy()) for variable in [*variables, *self.optimizer.variables]]
+        with tf.GradientTape() as tape:
+            loss = self._loss()
+        self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+        after = self.params()
+        for variable, value in saved:
+            variable.assign(value)
+        return after
 
     def step(self) -> StepDetail:
         """One step, with what the optimizer computed along the way."""

@@ -7,6 +7,7 @@ Every sentence the lesson says about a run ("converged", "stuck in the local min
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -27,6 +28,16 @@ CURVES_1D = {
 }
 LEARNING_RATES_1D = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.9, 1.0, 1.05, 1.2]
 CONVERGED_GRADIENT = 1e-3  # |f'(w)| below this counts as having arrived
+HORIZON = 1000  # steps a run is continued to see what it does in the long run
+SETTLED = 1e-6  # within this of a minimum for the last 50 of those steps: it settles there
+BEHAVIOURS = {  # what a run does if it keeps going, and how the lesson says it
+    "stays": "stays where it is",
+    "steady": "moves steadily to the minimum",
+    "jumps over, settling": "jumps from side to side, closing in",
+    "two-point bounce": "bounces between two points forever",
+    "never settles": "keeps bouncing without settling",
+    "diverges": "runs away (diverges)",
+}
 
 
 def descent_1d(curve: str, start: float, learning_rate: float, steps: int) -> list[dict]:
@@ -48,6 +59,75 @@ def descent_1d(curve: str, start: float, learning_rate: float, steps: int) -> li
     return rows
 
 
+def _descend(function, w, learning_rate, horizon):
+    path = tf.TensorArray(tf.float64, size=horizon + 1).write(0, w)
+    for i in tf.range(horizon):
+        with tf.GradientTape() as tape:
+            tape.watch(w)
+            loss = tf.reduce_sum(function(w))  # one independent run per start: each w gets its own f'(w)
+        w = w - learning_rate * tape.gradient(loss, w)
+        w = tf.where(tf.math.is_finite(w) & (tf.abs(w) <= 1e6), w, tf.constant(np.inf, tf.float64))
+        path = path.write(i + 1, w)
+    return path.stack()
+
+
+_LONG_RUNS: dict = {}
+
+
+def long_run(curve: str, starts, learning_rate: float, horizon: int = HORIZON) -> np.ndarray:
+    """w at each of `horizon` steps of the same descent from each start (column), f' by autodiff, in one
+    compiled loop; a w that leaves ±1e6 is recorded as inf from there on."""
+    if curve not in _LONG_RUNS:
+        _LONG_RUNS[curve] = tf.function(partial(_descend, CURVES_1D[curve].function), reduce_retracing=True)
+    starts = tf.constant(np.atleast_1d(np.asarray(starts, dtype=np.float64)))
+    return _LONG_RUNS[curve](starts, tf.constant(float(learning_rate), tf.float64), horizon).numpy()
+
+
+@dataclass(frozen=True)
+class Fate:
+    """What a run does if it keeps going: kind (a key of BEHAVIOURS), the minimum it settles in, its first steps."""
+
+    kind: str
+    settles_at: float | None
+    first: tuple[float, ...]
+
+
+def _classify(ws: np.ndarray, minima: list[float]) -> tuple[str, float | None]:
+    if not np.all(np.isfinite(ws)):
+        return "diverges", None
+    if ws[1] == ws[0]:
+        return "stays", None
+    target = min(minima, key=lambda m: abs(m - ws[-1]))
+    offset = ws - target
+    if np.all(np.abs(offset[-50:]) < SETTLED):
+        sides = np.sign(offset[np.abs(offset) >= SETTLED])  # which side of the minimum, until it arrives
+        return ("jumps over, settling" if np.any(sides[1:] != sides[:-1]) else "steady"), target
+    period_two = np.abs(ws[-50:] - ws[-52:-2]).max() <= 1e-9 * max(1.0, np.abs(ws[-50:]).max())
+    return ("two-point bounce" if period_two else "never settles"), None
+
+
+_FATES: dict = {}  # (curve, start, learning rate) -> Fate: deterministic, and asked on every rerun of the lesson
+
+
+def fates(curve: str, starts, learning_rate: float) -> list[Fate]:
+    """The Fate of a descent from each start, all in one long run (kept, so a rerun asks nothing new)."""
+    starts = [float(s) for s in np.atleast_1d(starts)]
+    missing = sorted({s for s in starts if (curve, s, learning_rate) not in _FATES})
+    if missing:
+        if len(_FATES) > 20_000:
+            _FATES.clear()
+        minima = [m["w"] for m in curve_minima(curve)]
+        paths = long_run(curve, missing, learning_rate)
+        for i, start in enumerate(missing):
+            kind, target = _classify(paths[:, i], minima)
+            _FATES[(curve, start, learning_rate)] = Fate(kind, target, tuple(float(w) for w in paths[:8, i]))
+    return [_FATES[(curve, s, learning_rate)] for s in starts]
+
+
+def fate(curve: str, start: float, learning_rate: float) -> Fate:
+    return fates(curve, [start], learning_rate)[0]
+
+
 def curve_minima(curve: str, low: float = -10.0, high: float = 10.0) -> list[dict]:
     """Every local minimum of the curve in [low, high], lowest first: w and loss, found from f' by bisection."""
     function = CURVES_1D[curve].function
@@ -67,23 +147,36 @@ def curve_minima(curve: str, low: float = -10.0, high: float = 10.0) -> list[dic
     return sorted(minima, key=lambda m: m["loss"])
 
 
-def describe_descent(rows: list[dict], curve: str) -> tuple[str, str]:
-    """(kind, sentence): what this run did, read off its own steps. kind is one of
-    'diverged', 'oscillating', 'converged', 'local minimum', 'on its way'."""
+def describe_descent(rows: list[dict], curve: str, learning_rate: float | None = None) -> tuple[str, str]:
+    """(kind, sentence): what this run did, read off its own steps and, for where it is heading, off the same
+    descent continued for HORIZON steps. kind is one of 'diverged', 'oscillating', 'converged', 'local minimum',
+    'on its way'. The learning rate is read off the first step when not given."""
+    if learning_rate is None:
+        moving = [row for row in rows if row["gradient"] != 0]
+        learning_rate = -moving[0]["update"] / moving[0]["gradient"] if moving else 0.0
     minima = curve_minima(curve)
     best = minima[0]
     first, last = rows[0], rows[-1]
     ws = np.array([row["w"] for row in rows])
+    future = fate(curve, first["w"], learning_rate) if learning_rate else Fate("stays", None, ())
+    kind_of_future, settles_at = future.kind, future.settles_at
     nearest = min(minima, key=lambda m: abs(m["w"] - last["w"])) if np.isfinite(last["w"]) else best
+    if settles_at is not None:
+        nearest = min(minima, key=lambda m: abs(m["w"] - settles_at))
     distance = np.abs(ws - nearest["w"])
     signs = np.sign(ws[-5:] - nearest["w"])
     alternating = len(rows) >= 3 and bool(np.all(signs[1:] * signs[:-1] < 0))
     tail = ", ".join(num(w, ".3g") for w in ws[-4:])
-    if not np.isfinite(last["w"]) or (len(rows) > 2 and distance[-1] > distance[0] and last["loss"] > first["loss"]):
+    if kind_of_future == "diverges":
         how = "jumps from one side of the minimum to the other, further each time" if alternating else "runs away"
+        if last["loss"] > first["loss"] or not np.isfinite(last["w"]):
+            return "diverged", (
+                f"**Diverging.** Each step overshoots: w {how} (last positions: {tail}), and the loss grew from "
+                f"{num(first['loss'], '.4g')} to {num(last['loss'], '.4g')}."
+            )
         return "diverged", (
-            f"**Diverging.** Each step overshoots: w {how} (last positions: {tail}), and the loss grew from "
-            f"{num(first['loss'], '.4g')} to {num(last['loss'], '.4g')}."
+            f"**Heading for divergence.** So far w went {tail}; continued with the same learning rate, these steps "
+            f"run off to infinity within {HORIZON:,} steps."
         )
     if abs(last["gradient"]) < CONVERGED_GRADIENT:
         where = f"w = {num(last['w'])}, loss {last['loss']:.4f}, gradient {num(last['gradient'], '.1e')}"
@@ -94,21 +187,26 @@ def describe_descent(rows: list[dict], curve: str) -> tuple[str, str]:
             f"w ≈ {num(best['w'], '.3f')} (loss {best['loss']:.3f}), but here the slope is flat and every small step "
             "leads uphill, so gradient descent stays."
         )
-    if alternating:
-        settling = (
-            "the jumps are shrinking, so it is settling"
-            if distance[-1] < distance[-3]
-            else "the jumps are not shrinking"
+    if kind_of_future in ("two-point bounce", "never settles"):
+        forever = (
+            "continued, it bounces between the same two points forever"
+            if kind_of_future == "two-point bounce"
+            else f"continued for {HORIZON:,} steps, it keeps bouncing and never settles"
         )
         return "oscillating", (
+            f"**Oscillating, not settling.** Each step overshoots (last positions: {tail}): the jumps are not "
+            f"shrinking; {forever}. Now w = {num(last['w'])}, loss {last['loss']:.4f}."
+        )
+    if alternating:
+        return "oscillating", (
             f"**Oscillating.** Each step jumps over the minimum at w ≈ {num(nearest['w'], '.3f')} to the other side "
-            f"(last positions: {tail}); {settling}. "
+            f"(last positions: {tail}); the jumps are shrinking, so it is settling (continued, it arrives there). "
             f"Now w = {num(last['w'])}, loss {last['loss']:.4f}."
         )
     return "on its way", (
         f"**Still on its way.** After {last['step']} steps w = {num(last['w'])}, {distance[-1]:.3g} from the "
-        f"minimum at w ≈ {num(nearest['w'], '.3f')}; the gradient is {num(last['gradient'], '.3g')} and the last "
-        f"step moved w by {abs(ws[-1] - ws[-2]) if len(ws) > 1 else 0:.3g}."
+        f"minimum at w ≈ {num(nearest['w'], '.3f')} where it settles if continued; the gradient is "
+        f"{num(last['gradient'], '.3g')} and the last step moved w by {abs(ws[-1] - ws[-2]) if len(ws) > 1 else 0:.3g}."
     )
 
 

@@ -1,25 +1,32 @@
-"""The course's predictions, each built from the settings on screen and scored against a fresh computation."""
+"""The course's predictions, each built from the settings on screen and scored against a fresh computation.
+
+Each one names, in its state, every setting that decides its answer (lib.gates): the same state is the same
+question, with the same shuffled options and the same right answer.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from lib.activations import softmax
-from lib.descent import descent_1d, describe_descent
-from lib.fmt import num
-from lib.gates import Prediction
+from lib.descent import BEHAVIOURS, HORIZON, fate
+from lib.fmt import num, prob
+from lib.gates import Prediction, ask
 from lib.losses import compare_losses
 from lib.runtime import tf
 
 BOWL = "bowl: (w − 2)² + 1"
+ABOUT_THE_SAME = 0.02  # "within 2 points" of accuracy
+FLOAT_SLACK = 1e-9  # so that 0.90 − 0.88 counts as 2 points, not 2.0000000000000018
 
 
 def network_width(width: int) -> Prediction:
     other = width * 2 if width <= 256 else width // 2
     total = 784 * other + other + other * 10 + 10
     options = (f"{total:,}", f"{784 * other + other * 10:,}", f"{784 * width + width + width * 10 + 10:,}")
-    return Prediction(
+    return ask(
         "network_width",
+        {"hidden neurons": width},
         f"with {other} hidden neurons instead of {width}, how many trainable parameters does the network have?",
         options,
         0,
@@ -28,25 +35,32 @@ def network_width(width: int) -> Prediction:
     )
 
 
-def activations_boundary(dataset: str, units: int, linear_accuracy: float, relu_accuracy: float) -> Prediction:
+def activations_boundary(
+    dataset: str, units: int, steps: int, linear_accuracy: float, relu_accuracy: float
+) -> Prediction:
     gap = relu_accuracy - linear_accuracy
-    answer = 2 if abs(gap) <= 0.02 else (1 if gap > 0 else 0)
-    return Prediction(
+    answer = 2 if abs(gap) <= ABOUT_THE_SAME + FLOAT_SLACK else (1 if gap > 0 else 0)
+    return ask(
         "activations_boundary",
-        f"on the {dataset} data with {units} hidden neurons, which network classifies more points right?",
+        {"data": dataset, "hidden neurons": units, "training steps": steps},
+        f"on the {dataset} data with {units} hidden neurons and {steps} training steps, which network classifies "
+        "more points right?",
         ("no activation", "ReLU", "about the same (within 2 points)"),
         answer,
-        f"No activation: {linear_accuracy:.0%}. ReLU: {relu_accuracy:.0%}.",
+        f"No activation: {linear_accuracy:.1%}. ReLU: {relu_accuracy:.1%}. That is {abs(gap) * 100:.1f} points "
+        f"apart, {'within' if answer == 2 else 'more than'} 2.",
     )
 
 
 def activations_temperature(logits, temperature: float) -> Prediction:
     target = 5.0 if temperature < 5.0 else 0.5
     now, then = softmax(logits, temperature).max(), softmax(logits, target).max()
-    answer = 2 if abs(then - now) < 1e-9 else (0 if then > now else 1)
-    return Prediction(
+    answer = 2 if abs(then - now) < FLOAT_SLACK else (0 if then > now else 1)
+    return ask(
         "activations_temperature",
-        f"if the temperature goes from {temperature:g} to {target:g}, what happens to the largest probability?",
+        {"logits": [float(v) for v in logits], "temperature": temperature},
+        f"with these logits, if the temperature goes from {temperature:g} to {target:g}, what happens to the "
+        "largest probability?",
         ("it rises", "it falls", "it stays the same"),
         answer,
         f"It goes from {now:.3f} to {then:.3f}.",
@@ -54,13 +68,15 @@ def activations_temperature(logits, temperature: float) -> Prediction:
 
 
 def losses_over_one(true_digit: int, logits) -> Prediction:
-    ce = compare_losses(true_digit, logits)["cross_entropy_keras"]
-    return Prediction(
+    result = compare_losses(true_digit, logits)
+    ce, p_true = result["cross_entropy_keras"], result["probabilities"][true_digit]
+    return ask(
         "losses_over_one",
+        {"true digit": int(true_digit), "logits": [float(v) for v in logits]},
         f"with these logits and true digit {true_digit}, is the cross-entropy larger than 1?",
         ("yes", "no"),
         0 if ce > 1 else 1,
-        f"It is {ce:.4f}: −log of the {np.exp(-ce):.4f} probability given to the true digit (above 1 exactly when "
+        f"It is {ce:.4f}: −log of the {prob(p_true)} probability given to the true digit (above 1 exactly when "
         "that probability is below 1/e ≈ 0.368).",
     )
 
@@ -69,8 +85,9 @@ def losses_shift(true_digit: int, logits) -> Prediction:
     before = compare_losses(true_digit, logits)["cross_entropy_keras"]
     after = compare_losses(true_digit, np.asarray(logits) + 3.0)["cross_entropy_keras"]
     answer = 2 if abs(after - before) < 1e-6 else (0 if after > before else 1)
-    return Prediction(
+    return ask(
         "losses_shift",
+        {"true digit": int(true_digit), "logits": [float(v) for v in logits]},
         "if you add 3 to every one of the ten logits, what happens to the cross-entropy?",
         ("it rises", "it falls", "it stays the same"),
         answer,
@@ -78,16 +95,28 @@ def losses_shift(true_digit: int, logits) -> Prediction:
     )
 
 
-def descent_learning_rate(start: float, learning_rate: float, steps: int) -> Prediction:
-    kind, sentence = describe_descent(descent_1d(BOWL, start, learning_rate, steps), BOWL)
-    answer = {"converged": 0, "on its way": 0, "oscillating": 1, "diverged": 2}.get(kind, 0)
-    return Prediction(
+def question_learning_rate(learning_rate: float) -> float:
+    """The rate the descent question asks about: double the page's, or half of it when double is off the scale."""
+    return round(learning_rate * 2 if learning_rate * 2 <= 1.2 else learning_rate / 2, 10)
+
+
+BOWL_OPTIONS = ("steady", "jumps over, settling", "two-point bounce", "diverges", "stays")
+
+
+def descent_learning_rate(start: float, page_learning_rate: float) -> Prediction:
+    """What plain gradient descent does on the bowl in the long run, at double (or half) the page's rate."""
+    start, learning_rate = round(float(start), 10), question_learning_rate(page_learning_rate)
+    future = fate(BOWL, start, learning_rate)
+    path = ", ".join(num(w, ".4g") for w in future.first)
+    return ask(
         "descent_learning_rate",
-        f"on the bowl, from w = {num(start, 'g')} with learning rate {learning_rate:g} for {steps} steps: what does "
-        "gradient descent do?",
-        ("moves steadily to the minimum", "jumps from side to side, closing in", "runs away (diverges)"),
-        answer,
-        sentence.replace("**", ""),
+        {"start w": start, "learning rate": learning_rate},
+        f"on the bowl, from w = {num(start, 'g')} with learning rate {learning_rate:g} instead of "
+        f"{page_learning_rate:g}: what does gradient descent do if it keeps going?",
+        tuple(BEHAVIOURS[kind] for kind in BOWL_OPTIONS),
+        BOWL_OPTIONS.index(future.kind),
+        f"From w = {num(start, 'g')} at learning rate {learning_rate:g}, w goes {path}, …; continued for "
+        f"{HORIZON:,} steps, it {BEHAVIOURS[future.kind]}. Try it with the learning-rate slider.",
     )
 
 
@@ -96,8 +125,9 @@ def descent_saddle(escapes: list[dict], offset: float) -> Prediction:
     names = tuple(row["optimizer"] for row in escapes)
     left = [(row[key], i) for i, row in enumerate(escapes) if row[key] is not None]
     answer = min(left)[1] if left else 0
-    return Prediction(
+    return ask(
         "descent_saddle",
+        {"start y": offset},
         f"starting at (1.5, {offset:g}), next to the saddle's ridge, which optimizer gets away from it first?",
         names,
         answer,
@@ -107,22 +137,46 @@ def descent_saddle(escapes: list[dict], offset: float) -> Prediction:
     )
 
 
-def backprop_sign(gradient_w1: float, w1: float) -> Prediction:
-    return Prediction(
+def backprop_state(experiment) -> dict:
+    """What decides the neuron's numbers now: the same optimizer, rate, seed and epoch give the same neuron."""
+    return {
+        "optimizer": experiment.optimizer_name,
+        "learning rate": experiment.learning_rate,
+        "seed": experiment.seed,
+        "epoch": experiment.epoch,
+    }
+
+
+def backprop_sign(experiment, gradient) -> Prediction:
+    """Answered by the page's own next optimizer step (momentum or Adam can outweigh the current gradient)."""
+    state, gradient_w1 = backprop_state(experiment), float(gradient[0])
+    w1, next_w1 = experiment.params()[0], experiment.next_params()[0]
+    change = next_w1 - w1
+    answer = 0 if change > 0 else (1 if change < 0 else 2)
+    direction = "against" if change * gradient_w1 < 0 else "with"
+    why = (
+        "against the gradient, downhill"
+        if direction == "against"
+        else "the same way as the gradient points: the optimizer's memory of earlier gradients outweighs this one"
+    )
+    return ask(
         "backprop_sign",
-        f"right now w₁ = {num(w1)}. Will the next gradient-descent step make w₁ larger or smaller?",
-        ("larger (∂L/∂w₁ is negative)", "smaller (∂L/∂w₁ is positive)"),
-        0 if gradient_w1 < 0 else 1,
-        f"∂L/∂w₁ = {num(gradient_w1)}: the step goes against the gradient, so w₁ gets "
-        f"{'larger' if gradient_w1 < 0 else 'smaller'} (towards its target 2).",
+        state,
+        f"right now w₁ = {num(w1)} (epoch {state['epoch']}). Will the next training step make w₁ larger or smaller?",
+        ("larger", "smaller", "neither: w₁ stays the same"),
+        answer,
+        f"The next step, computed by the page's own optimizer, takes w₁ from {num(w1, '.6g')} to {num(next_w1, '.6g')}"
+        + (f". ∂L/∂w₁ = {num(gradient_w1, '.4g')}, and the step goes {why}." if change else "."),
     )
 
 
-def backprop_bias(gradient) -> Prediction:
-    g1, _, gb = (float(g) for g in gradient)
-    return Prediction(
+def backprop_bias(experiment, gradient) -> Prediction:
+    state, (g1, _, gb) = backprop_state(experiment), (float(g) for g in gradient)
+    return ask(
         "backprop_bias",
-        "right now, which gradient is larger in size: ∂L/∂w₁ = mean(2(fᵢ − yᵢ)·x₁ᵢ) or ∂L/∂b = mean(2(fᵢ − yᵢ))?",
+        state,
+        f"at epoch {state['epoch']}, which gradient is larger in size: ∂L/∂w₁ = mean(2(fᵢ − yᵢ)·x₁ᵢ) or "
+        "∂L/∂b = mean(2(fᵢ − yᵢ))?",
         ("∂L/∂w₁", "∂L/∂b"),
         0 if abs(g1) > abs(gb) else 1,
         f"∂L/∂w₁ = {num(g1)} and ∂L/∂b = {num(gb)}: the same errors 2(fᵢ − yᵢ), averaged with the weights x₁ᵢ "
@@ -142,8 +196,9 @@ def train_step_frozen(images: np.ndarray, labels: np.ndarray) -> Prediction:
     hidden_kernel, output_kernel = model.get_layer("hidden").kernel, model.get_layer("output").kernel
     g_hidden, g_output = tape.gradient(loss, [hidden_kernel, output_kernel])
     hidden_norm, output_norm = float(tf.norm(g_hidden)), float(tf.norm(g_output))
-    return Prediction(
+    return ask(
         "train_step_frozen",
+        {},
         "with the step activation in the hidden layer, will training move the hidden layer's weights?",
         ("yes, like any layer", "no, not at all"),
         1 if hidden_norm == 0 else 0,

@@ -1,12 +1,21 @@
-"""A learner's progress: lessons seen and predictions made. It lives in the session and travels as a small JSON
-file (the server keeps nothing per learner); an uploaded file is checked before anything is changed."""
+"""A learner's progress: lessons seen and predictions made, each answer with the exact settings it was about. It
+lives in the session and travels as a small JSON file; an uploaded file is checked before anything is changed.
+
+Version 2 keeps every locked answer (lib.gates); a version-1 file (one right/wrong per prediction) still loads.
+"""
 
 from __future__ import annotations
 
 import json
+import math
+import re
 
-VERSION = 1
-MAX_BYTES = 20_000
+from lib.gates import MAX_ANSWERS
+
+VERSION = 2
+MAX_BYTES = 64_000
+MAX_STATE_ITEMS, MAX_TEXT = 16, 300
+WORDS = re.compile(r"[\w .,'()/+−-]{0,80}")  # a state's names and words: nothing Markdown would act on
 
 
 class ProgressError(ValueError):
@@ -31,8 +40,9 @@ def from_json(payload: bytes, known_pages: set[str], known_gates: set[str]) -> d
         data = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ProgressError(f"The file is not a progress file of this course (not JSON: {error}).") from None
-    if not isinstance(data, dict) or data.get("version") != VERSION:
-        raise ProgressError("The file is not a progress file of this course (no version 1 marker).")
+    version = data.get("version") if isinstance(data, dict) else None
+    if type(version) is not int or version not in (1, VERSION):
+        raise ProgressError("The file is not a progress file of this course (no version 1 or 2 marker).")
     seen, gates = data.get("seen"), data.get("gates")
     if not isinstance(seen, list) or not all(isinstance(page, str) for page in seen):
         raise ProgressError("The file's list of lessons seen is malformed.")
@@ -41,21 +51,72 @@ def from_json(payload: bytes, known_pages: set[str], known_gates: set[str]) -> d
     unknown = [page for page in seen if page not in known_pages] + [key for key in gates if key not in known_gates]
     if unknown:
         raise ProgressError(f"The file names things this course does not have: {', '.join(map(str, unknown[:5]))}.")
+    read = _gate_v1 if data["version"] == 1 else _gate_v2
+    restored = {}
     for key, record in gates.items():
-        if not isinstance(record, dict) or set(record) != {"correct"} or not isinstance(record["correct"], bool):
+        answers = read(record)
+        if answers is None:
             raise ProgressError(f"The prediction {key!r} is malformed.")
-    return {
-        "version": VERSION,
-        "seen": sorted(set(seen)),
-        "gates": {k: {"correct": v["correct"]} for k, v in gates.items()},
-    }
+        restored[key] = {"answers": answers}
+    return {"version": VERSION, "seen": sorted(set(seen)), "gates": restored}
+
+
+def _gate_v1(record) -> list | None:
+    """Version 1 kept one right/wrong per prediction and not what it was about: an answer with no state."""
+    if not isinstance(record, dict) or set(record) != {"correct"} or not isinstance(record["correct"], bool):
+        return None
+    return [{"state": None, "choice": None, "correct": record["correct"]}]
+
+
+def _value(value) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, str):
+        return WORDS.fullmatch(value) is not None
+    if isinstance(value, int):
+        return abs(value) < 10**15
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return (
+        isinstance(value, list)
+        and len(value) <= MAX_STATE_ITEMS
+        and all(not isinstance(v, list) and _value(v) for v in value)
+    )
+
+
+def _gate_v2(record) -> list | None:
+    """Each answer: its state (names to numbers, words or short lists), the option chosen, and its score."""
+    if not isinstance(record, dict) or set(record) != {"answers"} or not isinstance(record["answers"], list):
+        return None
+    answers = record["answers"]
+    if not 1 <= len(answers) <= MAX_ANSWERS:
+        return None
+    for answer in answers:
+        if not isinstance(answer, dict) or set(answer) != {"state", "choice", "correct"}:
+            return None
+        state, choice = answer["state"], answer["choice"]
+        if not isinstance(answer["correct"], bool) or not (
+            choice is None or (isinstance(choice, str) and len(choice) <= MAX_TEXT)
+        ):
+            return None
+        if state is not None and not (
+            isinstance(state, dict)
+            and len(state) <= MAX_STATE_ITEMS
+            and all(isinstance(k, str) and WORDS.fullmatch(k) and _value(v) for k, v in state.items())
+        ):
+            return None
+    return [dict(answer) for answer in answers]
 
 
 def summary(progress: dict, lessons: int, gates: int) -> str:
-    right = sum(record["correct"] for record in progress["gates"].values())
-    made = len(progress["gates"])
+    """'3 of 11 pages seen · 2 of 12 predictions made (4 answers, 3 right)': a prediction counts as made once it
+    has an answer; each answer keeps the score it got when it was locked."""
+    locked = [answer for record in progress["gates"].values() for answer in record["answers"]]
+    made = sum(bool(record["answers"]) for record in progress["gates"].values())
+    right = sum(answer["correct"] for answer in locked)
+    scores = f" ({right} right)" if len(locked) == made else f" ({len(locked)} answers, {right} right)"
     return f"{len(progress['seen'])} of {lessons} pages seen · {made} of {gates} predictions made" + (
-        f" ({right} right)" if made else ""
+        scores if made else ""
     )
 
 

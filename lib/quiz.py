@@ -1,12 +1,15 @@
 """The notebook's questions about its network, answered with numbers read off the live model.
 
 Questions 1–3 (parameters) belong to The network; 4–5 (ReLU, softmax) to Activation functions, where those are
-taught. Every wrong option is checked to differ from the right answer for the width on screen.
+taught. Every wrong option is checked to differ from the right answer for the width on screen, and the options are
+shuffled by a seed drawn from the question's own text, so the right one's position gives nothing away.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from lib.gates import shuffle
 
 
 @dataclass(frozen=True)
@@ -20,15 +23,21 @@ class Question:
         return choice == self.options[self.answer]
 
 
+def _shuffled(question: Question) -> Question:
+    options, answer = shuffle(
+        question.options, question.answer, "quiz|" + question.prompt + "|" + "|".join(question.options)
+    )
+    return Question(question.prompt, options, answer, question.explanation)
+
+
 def _numeric_question(prompt: str, right: tuple[str, int], candidates: list[tuple[str, int]], explanation: str):
-    """Right answer first among up to two wrong options whose numbers differ from it and from each other."""
+    """The right answer among up to two wrong options whose numbers differ from it and from each other."""
     wrong, seen = [], {right[1]}
     for text, value in candidates:
         if value not in seen and len(wrong) < 2:
             wrong.append(text)
             seen.add(value)
-    options = (wrong[0], right[0], *wrong[1:])  # the right answer in the middle: position gives nothing away
-    return Question(prompt, options, 1, explanation)
+    return Question(prompt, (right[0], *wrong), 0, explanation)
 
 
 def network_quiz(rows) -> list[Question]:
@@ -39,7 +48,7 @@ def network_quiz(rows) -> list[Question]:
     u = hidden.params // (n + 1)
     total = sum(row.params for row in rows)
     neurons = "neuron" if u == 1 else "neurons"
-    return [
+    questions = [
         Question(
             "1. How many trainable parameters does the input layer have? Will it get better with training?",
             (
@@ -74,11 +83,12 @@ def network_quiz(rows) -> list[Question]:
             f"10 × ({u} + 1) = {output.params:,}. In all the network has {total:,} parameters.",
         ),
     ]
+    return [_shuffled(q) for q in questions]
 
 
 def activation_quiz() -> list[Question]:
     """The notebook's questions 4 and 5, asked where ReLU and softmax are taught."""
-    return [
+    questions = [
         Question(
             "4. Why was ReLU used in the hidden layer (rather than no activation)?",
             (
@@ -104,3 +114,4 @@ def activation_quiz() -> list[Question]:
             "which is what cross-entropy needs to score a multi-class guess.",
         ),
     ]
+    return [_shuffled(q) for q in questions]

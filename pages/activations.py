@@ -57,12 +57,15 @@ st.markdown(
     "layer) into positive numbers that add up to 1; the prediction is the largest. The temperature T sharpens "
     "(T < 1) or flattens (T > 1) the distribution."
 )
+temperature_question = st.container()  # asked above the sliders that would answer it
 slider_cols = st.columns(3)
 logits = [
     slider_cols[i % 3].slider(f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}", **BOUND)
     for i, v in enumerate([2.0, 1.0, 0.1, -1.0, 0.5])
 ]
 temperature = slider_cols[2].slider("temperature T", 0.1, 5.0, 1.0, 0.1, key="activations_temperature", **BOUND)
+with temperature_question:
+    gate(activations_temperature(logits, temperature))
 probs = softmax(logits, temperature)
 st.altair_chart(make_softmax_chart(probs), width="stretch", height=280)
 top = tied_max(probs)
@@ -112,7 +115,7 @@ def _boundaries(dataset: str, hidden_units: int, steps: int):
 
 
 points, labels, linear, relu = _boundaries(dataset, hidden_units, steps)
-if gate(activations_boundary(dataset, hidden_units, linear.accuracy, relu.accuracy)):
+if gate(activations_boundary(dataset, hidden_units, steps, linear.accuracy, relu.accuracy), keeps_reveal=True):
     left, right = st.columns(2)
     left.altair_chart(
         make_boundary_chart(linear, points, labels, f"No activation: accuracy {linear.accuracy:.0%}"), width="stretch"
@@ -125,7 +128,6 @@ if gate(activations_boundary(dataset, hidden_units, linear.accuracy, relu.accura
         f"changes. Without an activation the hidden layer collapses into one linear function: "
         f"{describe_boundary(linear)}. With ReLU: {describe_boundary(relu)}."
     )
-gate(activations_temperature(logits, temperature))
 
 st.header("The notebook's questions 4 and 5")
 quiz(activation_quiz(), "activations_q")

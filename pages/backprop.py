@@ -104,7 +104,8 @@ else:
     st.caption(progress_sentence(experiment))
 
 gradient = experiment.tape_gradient()  # ∂L/∂(w1, w2, b) now: the gates and the graph all read this one
-gate(backprop_sign(gradient[0], experiment.params()[0]))
+gate(backprop_sign(experiment, gradient))
+gradients_revealed = gate(backprop_bias(experiment, gradient), keeps_reveal=True)  # before the graph and table
 
 step = st.session_state.get("backprop_last_step")
 if step is not None:
@@ -127,7 +128,10 @@ index = st.slider(
     **BOUND,
 )
 values = experiment.point_values(index)
-st.graphviz_chart(computation_graph_dot(values, gradient))
+if gradients_revealed:
+    st.graphviz_chart(computation_graph_dot(values, gradient))
+else:
+    st.info("The graph shows every gradient: it appears once you have predicted above.", icon=":material/lock:")
 st.caption(
     f"Values in the boxes come from the forward pass for point i = {index} (the framework keeps them, so backprop "
     "need not recompute them). Orange boxes are the parameters: each shows the gradient of this point's loss lᵢ "
@@ -147,13 +151,13 @@ these over the points.
 correction(notebook.backprop_mistakes(index, values["f"], values["y"]))
 chain_rows = experiment.chain_rule_rows()
 chain = pd.DataFrame(chain_rows)
-st.dataframe(
-    chain,
-    hide_index=True,
-    width="stretch",
-    column_config={c: st.column_config.NumberColumn(format="%.3e") for c in chain.columns[2:]},
-)
-st.caption(agreement_sentence(chain_rows))
+if gradients_revealed:
+    st.dataframe(
+        chain,
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="%.3e") for c in chain.columns[2:]},
+    )
+    st.caption(agreement_sentence(chain_rows))
 link_end(incoming, BACKPROP_LINK)
-gate(backprop_bias(gradient))
 show_code(manual_gradient, finite_difference_gradient, NeuronExperiment.tape_gradient)

@@ -42,6 +42,7 @@ st.markdown(
 
 incoming = link_start()
 st.header("One parameter")
+learning_rate_question = st.container()  # asked above the slider that would answer it
 curve_col, start_col, lr_col, steps_col = st.columns(4)
 curve = curve_col.selectbox("Loss curve", list(CURVES_1D), key="descent_curve", **BOUND)
 start = start_col.slider("Start at w =", -3.0, 4.0, -1.0, 0.1, key="descent_start", **BOUND)
@@ -57,7 +58,9 @@ rows = descent_1d(curve, start, learning_rate, steps)
 view = descent_view(curve, rows)
 w_axis = np.linspace(view["low"], view["high"], 400)
 st.altair_chart(make_descent_1d_chart(w_axis, CURVES_1D[curve].function(w_axis), view), width="stretch", height=340)
-kind, sentence = describe_descent(rows, curve)
+with learning_rate_question:
+    gate(descent_learning_rate(start, learning_rate))
+kind, sentence = describe_descent(rows, curve, learning_rate)
 {"diverged": st.error, "oscillating": st.warning, "local minimum": st.warning}.get(kind, st.info)(sentence)
 minima = curve_minima(curve)
 where = " and ".join(f"w ≈ {num(m['w'], '.3f')} (loss {m['loss']:.3f})" for m in minima)
@@ -150,11 +153,9 @@ offset = st.select_slider(
 
 
 escapes = escape_table(offset)
-if gate(descent_saddle(escapes, offset)):
+if gate(descent_saddle(escapes, offset), keeps_reveal=True):
     st.dataframe(pd.DataFrame(escapes), hide_index=True)
     st.markdown(describe_escapes(escapes))
 correction(notebook.local_minima_exist(valleys[-1]["w"]))
-other_lr = learning_rate * 2 if learning_rate * 2 <= 1.2 else learning_rate / 2
-gate(descent_learning_rate(start, other_lr, steps))
 link_end(incoming, DESCENT_LINK)
 show_code(descent_1d, optimizer_path, describe_paths)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.charts import make_softmax_chart
-from lib.gates import Prediction
+from lib.gates import ask
 from lib.glossary import link
 from lib.learning import BATCH_SIZE, OneBatchAtATime, step_sentence
 from ui.common import require_mnist, show_code
@@ -66,14 +66,16 @@ st.markdown(
     "weight grows; the optimizer moves every weight a little the other way."
 )
 revealed = gate(
-    Prediction(
+    ask(
         "learning_step",
+        {"step": net.batches_done},  # the network and its batches are seeded: the step number decides
         f"after this one step, will the loss on the same {BATCH_SIZE} images be lower or higher than "
         f"{report.loss_before:.4f}?",
         ("lower", "higher"),
         0 if report.loss_after < report.loss_before else 1,
         step_sentence(report),
-    )
+    ),
+    keeps_reveal=True,  # each Next batch is offered as a new question, not forced
 )
 if revealed:
     change = report.loss_after - report.loss_before
@@ -86,8 +88,9 @@ st.markdown(
 batch = 128
 steps = int(np.ceil(len(mnist.y_train) / batch))
 gate(
-    Prediction(
+    ask(
         "learning_epoch",
+        {"batch size": batch},
         f"with batches of {batch} instead of 32, how many steps make one epoch of the 60,000 training images?",
         (f"{len(mnist.y_train):,}", f"{steps:,}", f"{len(mnist.y_train) // 32:,}"),
         1,

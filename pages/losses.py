@@ -60,7 +60,7 @@ for digit in range(10):
 result = compare_losses(true_digit, logits)
 st.altair_chart(make_softmax_chart(result["probabilities"], true_class=true_digit), width="stretch", height=280)
 p_true = result["probabilities"][true_digit]
-if gate(losses_over_one(true_digit, logits)):
+if gate(losses_over_one(true_digit, logits), keeps_reveal=True):
     st.dataframe(
         pd.DataFrame(
             [

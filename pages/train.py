@@ -33,6 +33,14 @@ restart_notice()
 job = st.session_state.get("train_job")
 busy = job is not None and job.active
 
+
+@st.cache_resource(show_spinner=False)
+def _step_activation_check(_mnist):  # deterministic: checked once per server, not on every rerun
+    return train_step_frozen(_mnist.x_train, _mnist.y_train)
+
+
+gate(_step_activation_check(mnist))  # asked before the settings and results that would answer it
+
 st.header("1. Choose the math")
 incoming = link_start()
 config = settings_form(len(mnist.y_train), len(mnist.y_test), busy)
@@ -68,14 +76,6 @@ if job is not None and not job.active:
     results(job, mnist)
 run_table(busy)
 remember_runs()
-
-
-@st.cache_resource(show_spinner=False)
-def _step_activation_check(_mnist):  # deterministic: checked once per server, not on every rerun
-    return train_step_frozen(_mnist.x_train, _mnist.y_train)
-
-
-gate(_step_activation_check(mnist))
 
 st.header("The Keras code for these settings")
 st.markdown(

@@ -59,31 +59,33 @@ def test_the_new_lesson_runs_one_real_step_and_hides_its_result_until_predicted(
     assert shapes["logits"] == "32 × 10"
     assert not any("after the step" in m.label for m in at.metric)  # hidden before the prediction
     report = at.session_state["learning_report"]
-    answer_gate(at, "learning_step", 0)
+    answer_gate(at, "learning_step", "lower")
     assert any("after the step" in m.label for m in at.metric)
     right = report.loss_after < report.loss_before
     assert (len(at.success) > 0) == right  # scored against the step's real numbers
     at.button(key="learning_step_button").click().run()
     assert at.session_state["learning_report"].batch_index == 1
-    assert any(r.key == "gate_learning_step_choice" for r in at.radio)  # a new batch: a new prediction
+    assert any("after the step" in m.label for m in at.metric)  # exploring keeps what was revealed
+    assert not any(r.key == "gate_learning_step_choice" for r in at.radio)  # not re-asked after every batch
+    assert any(b.key == "gate_learning_step_again" for b in at.button)  # the new batch's question is offered
 
 
 def test_a_prediction_is_scored_against_the_current_settings():
-    small, large = descent_learning_rate(-1.0, 0.1, 15), descent_learning_rate(-1.0, 1.2, 15)
-    assert small.options[small.answer] == "moves steadily to the minimum"
-    assert large.options[large.answer] == "runs away (diverges)"
-    assert network_width(64).options[0] == f"{784 * 128 + 128 + 1290:,}"
-    assert network_width(300).options[0] == f"{784 * 150 + 150 + 1510:,}"
+    small, large = descent_learning_rate(-1.0, 0.05), descent_learning_rate(-1.0, 0.6)  # asked at 0.1 and 1.2
+    assert small.right == "moves steadily to the minimum"
+    assert large.right == "runs away (diverges)"
+    assert network_width(64).right == f"{784 * 128 + 128 + 1290:,}"
+    assert network_width(300).right == f"{784 * 150 + 150 + 1510:,}"
 
 
 def test_in_the_app_the_same_answer_is_right_for_one_setting_and_wrong_for_another():
     at = open_page("pages/descent.py")
     at.select_slider(key="descent_lr").set_value(0.05).run()  # the question asks about 0.1
-    answer_gate(at, "descent_learning_rate", 0)  # "moves steadily": right at 0.1
-    assert at.session_state["progress"]["gates"]["descent_learning_rate"] == {"correct": True}
+    answer_gate(at, "descent_learning_rate", "moves steadily to the minimum")  # right at 0.1
     at.select_slider(key="descent_lr").set_value(0.6).run()  # the question now asks about 1.2
-    answer_gate(at, "descent_learning_rate", 0)  # the same answer: wrong at 1.2
-    assert at.session_state["progress"]["gates"]["descent_learning_rate"] == {"correct": False}
+    answer_gate(at, "descent_learning_rate", "moves steadily to the minimum")  # the same answer: wrong at 1.2
+    record = at.session_state["progress"]["gates"]["descent_learning_rate"]["answers"]
+    assert [(a["state"]["learning rate"], a["correct"]) for a in record] == [(0.1, True), (1.2, False)]
 
 
 def test_there_are_enough_predictions_across_the_course():
@@ -101,7 +103,9 @@ def test_progress_survives_download_and_upload_in_a_fresh_session():
     payload = to_json(progress).encode()
     known_pages, known_gates = {s.path for s in all_pages()}, set(GATES)
     restored = from_json(payload, known_pages, known_gates)
-    assert restored["gates"] == {"network_width": {"correct": True}}
+    assert restored["gates"] == progress["gates"]
+    [answer] = restored["gates"]["network_width"]["answers"]
+    assert answer["state"] == {"hidden neurons": 64} and answer["choice"] == network_width(64).options[0]
     assert set(restored["seen"]) >= {"pages/home.py", "pages/network.py"}
 
 
@@ -112,7 +116,28 @@ def test_progress_survives_download_and_upload_in_a_fresh_session():
         b"[1, 2, 3]",
         json.dumps({"version": 1, "seen": ["pages/../../etc/passwd"], "gates": {}}).encode(),
         json.dumps({"version": 1, "seen": [], "gates": {"network_width": {"correct": "yes"}}}).encode(),
-        json.dumps({"version": 2, "seen": [], "gates": {}}).encode(),
+        json.dumps({"version": 3, "seen": [], "gates": {}}).encode(),
+        json.dumps({"version": True, "seen": [], "gates": {}}).encode(),
+        json.dumps({"version": 2, "seen": [], "gates": {"network_width": {"correct": True}}}).encode(),
+        json.dumps({"version": 2, "seen": [], "gates": {"network_width": {"answers": []}}}).encode(),
+        json.dumps(
+            {
+                "version": 2,
+                "seen": [],
+                "gates": {"network_width": {"answers": [{"state": {"w": 10**400}, "choice": "x", "correct": True}]}},
+            }
+        ).encode(),
+        json.dumps(
+            {
+                "version": 2,
+                "seen": [],
+                "gates": {
+                    "network_width": {
+                        "answers": [{"state": {"x": "[a](https://e.vil)"}, "choice": "yes", "correct": True}]
+                    }
+                },
+            }
+        ).encode(),
         b"{" + b'"a": 1,' * 10_000 + b"}",
     ],
 )
@@ -124,7 +149,8 @@ def test_a_junk_progress_file_is_refused(junk):
 def test_a_junk_upload_changes_nothing_and_says_why():
     from lib.progress import restore
 
-    current = {"version": 1, "seen": ["pages/home.py"], "gates": {"network_width": {"correct": True}}}
+    answer = {"state": {"hidden neurons": 64}, "choice": "101,770", "correct": True}
+    current = {"version": 2, "seen": ["pages/home.py"], "gates": {"network_width": {"answers": [answer]}}}
     pages, gates = {s.path for s in all_pages()}, set(GATES)
     kept, kind, message = restore(current, b"<script>alert(1)</script>", pages, gates)
     assert kept is current and kind == "error" and "unchanged" in message

@@ -4,18 +4,23 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.models import build_mlp, param_rows
+from lib.quiz import network_quiz
 from tests.conftest import ROOT
 from ui.nav import all_pages
 
 TIMEOUT = 60
 
 
-def answer_gate(at: AppTest, key: str, option: int = 0) -> AppTest:
-    """Lock in a prediction (the option-th answer), as a learner does before the result is shown."""
+def answer_gate(at: AppTest, key: str, option: int | str = 0) -> AppTest:
+    """Lock in a prediction (the option-th answer, or the one with this text), as a learner does before the result
+    is shown."""
+    if any(b.key == f"gate_{key}_again" for b in at.button):
+        at.button(key=f"gate_{key}_again").click().run()  # a new question offered while exploring: take it
     if not any(r.key == f"gate_{key}_choice" for r in at.radio):
         return at  # already answered for these settings
     radio = at.radio(key=f"gate_{key}_choice")
-    radio.set_value(radio.options[option]).run()
+    radio.set_value(option if isinstance(option, str) else radio.options[option]).run()
     at.button(key=f"gate_{key}_lock").click().run()
     return at
 
@@ -47,9 +52,8 @@ def test_network_page_counts_follow_the_width_slider():
 
 def test_network_quiz_scores_the_right_answers():
     at = open_page("pages/network.py")
-    for i in range(3):
-        radio = at.radio(key=f"network_q{i}")
-        radio.set_value(radio.options[1])
+    for i, question in enumerate(network_quiz(param_rows(build_mlp(hidden_units=64)))):
+        at.radio(key=f"network_q{i}").set_value(question.options[question.answer])
     at.button(key="network_q_check_button").click().run()
     assert any("Score: 3 / 3" in h.value for h in at.subheader)
 
