@@ -7,7 +7,7 @@ Every sentence the lesson says about a run ("converged", "stuck in the local min
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 
@@ -28,7 +28,7 @@ CURVES_1D = {
 }
 LEARNING_RATES_1D = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 0.9, 1.0, 1.05, 1.2]
 CONVERGED_GRADIENT = 1e-3  # |f'(w)| below this counts as having arrived
-HORIZON = 1000  # steps a run is continued to see what it does in the long run
+HORIZON = 5000  # steps a run is continued to see what it does in the long run
 SETTLED = 1e-6  # within this of a minimum for the last 50 of those steps: it settles there
 BEHAVIOURS = {  # what a run does if it keeps going, and how the lesson says it
     "stays": "stays where it is",
@@ -60,7 +60,7 @@ def descent_1d(curve: str, start: float, learning_rate: float, steps: int) -> li
 
 
 def _descend(function, w, learning_rate, horizon):
-    path = tf.TensorArray(tf.float64, size=horizon + 1).write(0, w)
+    path = tf.TensorArray(tf.float64, size=0, dynamic_size=True).write(0, w)
     for i in tf.range(horizon):
         with tf.GradientTape() as tape:
             tape.watch(w)
@@ -68,6 +68,11 @@ def _descend(function, w, learning_rate, horizon):
         w = w - learning_rate * tape.gradient(loss, w)
         w = tf.where(tf.math.is_finite(w) & (tf.abs(w) <= 1e6), w, tf.constant(np.inf, tf.float64))
         path = path.write(i + 1, w)
+        if i > 0:
+            two_back = path.read(i - 1)
+            repeats = tf.abs(w - two_back) <= 1e-13 * tf.maximum(tf.abs(w), 1.0)  # a fixed point or a 2-cycle
+            if tf.reduce_all(repeats | ~tf.math.is_finite(w)):
+                break
     return path.stack()
 
 
@@ -76,11 +81,17 @@ _LONG_RUNS: dict = {}
 
 def long_run(curve: str, starts, learning_rate: float, horizon: int = HORIZON) -> np.ndarray:
     """w at each of `horizon` steps of the same descent from each start (column), f' by autodiff, in one
-    compiled loop; a w that leaves ±1e6 is recorded as inf from there on."""
+    compiled loop; a w that leaves ±1e6 is recorded as inf from there on. Once every run sits still or repeats
+    every second step exactly, the loop stops and the repeat is written out to the horizon."""
     if curve not in _LONG_RUNS:
         _LONG_RUNS[curve] = tf.function(partial(_descend, CURVES_1D[curve].function), reduce_retracing=True)
     starts = tf.constant(np.atleast_1d(np.asarray(starts, dtype=np.float64)))
-    return _LONG_RUNS[curve](starts, tf.constant(float(learning_rate), tf.float64), horizon).numpy()
+    path = _LONG_RUNS[curve](starts, tf.constant(float(learning_rate), tf.float64), horizon).numpy()
+    missing = horizon + 1 - len(path)
+    if missing > 0:
+        cycle = path[-2:] if len(path) >= 2 else path[-1:]
+        path = np.vstack([path, np.resize(cycle, (missing, path.shape[1]))])
+    return path
 
 
 @dataclass(frozen=True)
@@ -130,6 +141,11 @@ def fate(curve: str, start: float, learning_rate: float) -> Fate:
 
 def curve_minima(curve: str, low: float = -10.0, high: float = 10.0) -> list[dict]:
     """Every local minimum of the curve in [low, high], lowest first: w and loss, found from f' by bisection."""
+    return [dict(m) for m in _minima(curve, low, high)]
+
+
+@lru_cache(maxsize=16)  # asked by every verdict; the curves never change
+def _minima(curve: str, low: float, high: float) -> tuple[dict, ...]:
     function = CURVES_1D[curve].function
     w = np.linspace(low, high, 20001)
     h = 1e-6
@@ -144,7 +160,7 @@ def curve_minima(curve: str, low: float = -10.0, high: float = 10.0) -> list[dic
             else:
                 b = mid
         minima.append({"w": (a + b) / 2, "loss": float(function((a + b) / 2))})
-    return sorted(minima, key=lambda m: m["loss"])
+    return tuple(sorted(minima, key=lambda m: m["loss"]))
 
 
 def describe_descent(rows: list[dict], curve: str, learning_rate: float | None = None) -> tuple[str, str]:
@@ -191,7 +207,7 @@ def describe_descent(rows: list[dict], curve: str, learning_rate: float | None =
         forever = (
             "continued, it bounces between the same two points forever"
             if kind_of_future == "two-point bounce"
-            else f"continued for {HORIZON:,} steps, it keeps bouncing and never settles"
+            else f"continued for {HORIZON:,} steps, it keeps bouncing and has not settled"
         )
         return "oscillating", (
             f"**Oscillating, not settling.** Each step overshoots (last positions: {tail}): the jumps are not "

@@ -47,8 +47,8 @@ def activations_boundary(
         "more points right?",
         ("no activation", "ReLU", "about the same (within 2 points)"),
         answer,
-        f"No activation: {linear_accuracy:.1%}. ReLU: {relu_accuracy:.1%}. That is {abs(gap) * 100:.1f} points "
-        f"apart, {'within' if answer == 2 else 'more than'} 2.",
+        f"No activation: {100 * linear_accuracy:.2f}%. ReLU: {100 * relu_accuracy:.2f}%. That is "
+        f"{100 * abs(gap):.2f} points apart, {'within' if answer == 2 else 'more than'} 2.",
     )
 
 
