@@ -27,7 +27,6 @@ LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 st.title("Backpropagation on one neuron")
 st.markdown(INTRO)
 
-
 incoming = link_start()
 
 
@@ -105,7 +104,7 @@ else:
 
 gradient = experiment.tape_gradient()  # ∂L/∂(w1, w2, b) now: the gates and the graph all read this one
 gate(backprop_sign(experiment, gradient))
-gradients_revealed = gate(backprop_bias(experiment, gradient), keeps_reveal=True)  # before the graph and table
+gradients_revealed = gate(backprop_bias(experiment, gradient), True, "the computation graph and the table below")
 
 step = st.session_state.get("backprop_last_step")
 if step is not None:
@@ -130,8 +129,6 @@ index = st.slider(
 values = experiment.point_values(index)
 if gradients_revealed:
     st.graphviz_chart(computation_graph_dot(values, gradient))
-else:
-    st.info("The graph shows every gradient: it appears once you have predicted above.", icon=":material/lock:")
 st.caption(
     f"Values in the boxes come from the forward pass for point i = {index} (the framework keeps them, so backprop "
     "need not recompute them). Orange boxes are the parameters: each shows the gradient of this point's loss lᵢ "

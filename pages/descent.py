@@ -151,7 +151,6 @@ offset = st.select_slider(
     **BOUND,
 )
 
-
 escapes = escape_table(offset)
 if gate(descent_saddle(escapes, offset), keeps_reveal=True):
     st.dataframe(pd.DataFrame(escapes), hide_index=True)

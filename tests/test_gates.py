@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from lib.backprop import NeuronExperiment
 from lib.descent import BEHAVIOURS, HORIZON, LEARNING_RATES_1D, describe_descent, fates, long_run
+from lib.descent2d import escape_table
 from lib.gates import find_answer, lock
 from lib.models import build_mlp, param_rows
 from lib.predictions import (
@@ -19,6 +20,7 @@ from lib.predictions import (
     activations_temperature,
     backprop_sign,
     descent_learning_rate,
+    descent_saddle,
     losses_over_one,
     losses_shift,
     network_width,
@@ -30,6 +32,7 @@ BOWL, VALLEYS = "bowl: (w − 2)² + 1", "two valleys: w⁴/4 − w² + w/2 + 2"
 STARTS = [round(-3.0 + 0.1 * i, 1) for i in range(71)]  # the start slider: −3 to 4 in steps of 0.1
 SLOPE = {BOWL: lambda w: 2 * (w - 2), VALLEYS: lambda w: w**3 - 2 * w + 0.5}
 LOSS = {BOWL: lambda w: (w - 2) ** 2 + 1, VALLEYS: lambda w: w**4 / 4 - w**2 + w / 2 + 2}
+RULES, LABELS = ("sgd", "momentum", "rmsprop", "adam"), ("SGD", "SGD with momentum 0.9", "RMSprop", "Adam")
 logit = st.integers(-50, 50).map(lambda k: k / 10)  # a logit slider: −5 to 5 in steps of 0.1
 
 
@@ -252,3 +255,34 @@ def test_the_same_state_shows_the_same_order_and_other_states_other_orders():
     assert network_width(64) == network_width(64)
     orders = {network_width(width).options.index(network_width(width).right) for width in range(1, 40)}
     assert len(orders) == 3
+
+
+# --- the saddle: which optimizer leaves the ridge first -----------------------------------------------------------
+def saddle_escape(rule: str, offset: float, lr: float = 0.05, steps: int = 200) -> int | None:
+    """Keras 3's rules in NumPy (hyper-parameters as float32), on x² − y² + y⁴/4 from (1.5, offset)."""
+    f32 = lambda v: float(np.float32(v))  # noqa: E731
+    p, m, v, velocity, rate = np.array([1.5, offset]), np.zeros(2), np.zeros(2), np.zeros(2), f32(lr)
+    for t in range(1, steps + 1):
+        g = np.array([2 * p[0], -2 * p[1] + p[1] ** 3])
+        if rule == "sgd":
+            p = p - rate * g
+        elif rule == "momentum":
+            velocity = f32(0.9) * velocity - rate * g
+            p = p + velocity
+        elif rule == "rmsprop":
+            v = f32(0.9) * v + (1 - f32(0.9)) * g**2
+            p = p - rate * g / np.sqrt(v + 1e-7)
+        else:
+            m, v = f32(0.9) * m + (1 - f32(0.9)) * g, f32(0.999) * v + (1 - f32(0.999)) * g**2
+            alpha = rate * np.sqrt(1 - f32(0.999) ** t) / (1 - f32(0.9) ** t)
+            p = p - alpha * m / (np.sqrt(v) + 1e-7)
+        if abs(p[1]) > 1.0:
+            return t
+    return None
+
+
+@pytest.mark.parametrize("offset", [1e-6, 1e-4, 1e-2, 0.1])  # the page's four starts
+def test_the_saddle_question_names_the_first_to_leave_by_numpy(offset):
+    steps = {name: saddle_escape(rule, offset) for name, rule in zip(LABELS, RULES, strict=True)}
+    first = min((n, name) for name, n in steps.items() if n is not None)[1]
+    assert descent_saddle(escape_table(offset), offset).right == first, steps

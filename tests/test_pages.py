@@ -59,7 +59,7 @@ def test_network_quiz_scores_the_right_answers():
 
 
 def test_backprop_page_training_updates_charts_and_graph():
-    at = open_page("pages/backprop.py")
+    at = answer_gate(open_page("pages/backprop.py"), "backprop_bias")  # the graph shows the gradients it asks about
     graph_before = at.get("graphviz_chart")[0].proto.spec
     at.select_slider(key="backprop_lr").set_value(0.1).run()
     at.number_input(key="backprop_epochs").set_value(5000).run()  # long histories must still chart

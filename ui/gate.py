@@ -18,12 +18,13 @@ def _verdict(prediction: Prediction, answer: dict) -> None:
         )
 
 
-def gate(prediction: Prediction, keeps_reveal: bool = False) -> bool:
+def gate(prediction: Prediction, keeps_reveal: bool = False, hides: str = "") -> bool:
     """Ask; once the learner locks in an answer, score it (for good) and reveal the result. True once revealed.
 
     The answer belongs to the question's exact state: other settings make a new question, and the earlier answer
     stays in the record. With keeps_reveal, what the page shows after a first answer (charts, a table) stays shown
     while the learner explores other settings; the new question is offered, and asked when they choose to.
+    `hides` names what the page keeps hidden until the first answer.
     """
     key, gates = prediction.key, progress()["gates"]
     answer = find_answer(gates, prediction)
@@ -57,5 +58,5 @@ def gate(prediction: Prediction, keeps_reveal: bool = False) -> bool:
                 f"({'right' if earlier['correct'] else 'not right'}). The result appears once you lock in this one."
             )
         else:
-            st.caption("The result appears once you have locked in a prediction.")
+            st.caption(f"The result{f' ({hides})' if hides else ''} appears once you have locked in a prediction.")
         return False
