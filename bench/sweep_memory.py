@@ -12,11 +12,14 @@ to the last (the first one sets up process-wide things once: traced functions, t
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import keras  # noqa: E402
 
 from lib.data import load_mnist  # noqa: E402
 from lib.lab.config import TrainConfig  # noqa: E402
@@ -40,14 +43,16 @@ def main() -> None:
     base = TrainConfig(epochs=1, data_fraction=0.02)
     configs = sweep_configs(base, "adam", sweep_rates(-5, 1, points))
     start = rss_mb()
-    after, kept = [], None
+    after, models, kept = [], [], None
     for number in range(sweeps):
         series = SeriesOfRuns(configs, mnist).start()
         series.join()
         kept = series  # the page keeps the last finished series to draw it, and lets go of the one before
         del series  # no gc.collect() here: the server runs none after a page's run either
         after.append(round(rss_mb(), 1))
-        print(f"sweep {number + 1}: {after[-1]} MB, {len(kept.outcomes)} runs", flush=True)
+        gc.collect()  # only to count what is still reachable: a leak, not garbage waiting for a collection
+        models.append(sum(1 for o in gc.get_objects() if isinstance(o, keras.Model)))
+        print(f"sweep {number + 1}: {after[-1]} MB, {models[-1]} models alive, {len(kept.outcomes)} runs", flush=True)
     growth = round(after[-1] - after[1], 1) if len(after) > 1 else None
     print(
         json.dumps(

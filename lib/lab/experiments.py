@@ -214,7 +214,7 @@ def describe_zones(outcomes: list[RunOutcome], planned: int | None = None, stopp
     if stopped or len(outcomes) < planned:
         ended = (
             f" The sweep was stopped after {len(outcomes)} of {planned} runs"
-            + (f" ({planned - len(outcomes)} rates never ran)" if len(outcomes) < planned else "")
+            + (f" ({missing} rate{'s' * (missing != 1)} never ran)" if (missing := planned - len(outcomes)) else "")
             + ": the zones and the best are over the runs that finished."
         )
     return (
