@@ -76,14 +76,17 @@ def sweep_once(mnist, monkeypatch) -> list[weakref.ref]:
     series = experiments.SeriesOfRuns(experiments.sweep_configs(base, "sgd", [0.001, 0.1, 100.0]), mnist).start()
     series.join(300)
     assert [o.state for o in series.outcomes] == ["finished", "finished", "diverged"]
+    gc.collect()
+    assert all(job() is None for job in started)  # the page still holds the series to draw it: only numbers
     del series
     gc.collect()
     return started
 
 
 def test_sweeps_and_twins_give_their_memory_back_like_single_runs(mnist, monkeypatch):
-    """A finished series keeps its outcomes (numbers), not its runs: once the page lets go of it, no job, trainer,
-    model, registered function or variable of it stays behind, sweep after sweep."""
+    """A finished series keeps its outcomes (numbers), not its runs: while the page holds it to draw it, none of
+    its jobs (and so no model) is alive; no registered function or variable of it stays behind, sweep after
+    sweep."""
     sweep_once(mnist, monkeypatch)
     before = live_state()
     jobs = [ref for _ in range(3) for ref in sweep_once(mnist, monkeypatch)]

@@ -154,7 +154,7 @@ def test_a_link_to_twin_settings_opens_the_twins_tab_and_the_page_ends_with_what
 
     at = open_with("pages/experiments.py", {"experiments_setting": "optimizer", "v": "1"})
     assert not at.exception and at.session_state["experiments_tab"] == "Twin runs"
-    assert "adam" not in at.selectbox(key="experiments_value_optimizer").options
+    assert "Adam" not in at.selectbox(key="experiments_value_optimizer").options  # A's own, as the picker spells it
     assert any(h.value == "What you did, and what to try next" for h in at.header)
     plain = open_with("pages/experiments.py", {"experiments_points": "9", "v": "1"})
     assert plain.session_state["experiments_tab"] == "Learning-rate sweep"
