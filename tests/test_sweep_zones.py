@@ -160,3 +160,17 @@ def test_a_link_to_twin_settings_opens_the_twins_tab_and_the_page_ends_with_what
     assert plain.session_state["experiments_tab"] == "Learning-rate sweep"
     did, follow = experiments_ending(None, [])
     assert did.startswith("Nothing yet")
+
+
+def test_the_sweep_chart_keeps_the_learning_runs_readable_beside_a_huge_divergence():
+    """A diverged run's last loss (millions) set the top of the log axis, squashing every other run onto one line;
+    the x axis is labelled at powers of ten, in learning rates."""
+    blown_up = RunOutcome(run(0.5).config, "diverged", 6.8e6, 2.3, None, [1.0], None, 38)
+    outcomes = [run(1e-5, ratio=0.95), run(1e-3, ratio=0.3), blown_up]
+    spec = make_sweep_chart(outcomes, 0.001).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    learning = [r["mean loss, last epoch"] for r in rows if r["zone"] != "diverges"]
+    top = next(r["mean loss, last epoch"] for r in rows if r["zone"] == "diverges")
+    assert abs(top - 1.5 * max(learning)) <= 1e-9
+    axis = spec["vconcat"][0]["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["values"] == [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]

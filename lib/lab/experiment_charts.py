@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -29,10 +31,15 @@ def sweep_frame(outcomes) -> pd.DataFrame:
     partial numbers put it. Only finished and diverged runs are joined by the line."""
     from lib.lab.experiments import point_zones
 
-    finite = [o.final_loss for o in outcomes if o.final_loss is not None and np.isfinite(o.final_loss)]
+    zones = point_zones(outcomes)
+    finite = [  # a diverged run's last loss may be huge: the top is set by the runs that did not blow up
+        o.final_loss
+        for o, zone in zip(outcomes, zones, strict=True)
+        if zone != "diverges" and o.final_loss is not None and np.isfinite(o.final_loss)
+    ]
     top, bottom = (max(finite) * 1.5, min(finite) / 1.5) if finite else (10.0, 0.1)
     rows = []
-    for o, zone in zip(outcomes, point_zones(outcomes), strict=True):
+    for o, zone in zip(outcomes, zones, strict=True):
         has_loss = o.final_loss is not None and np.isfinite(o.final_loss) and zone != "diverges"
         loss = o.final_loss if has_loss else top if zone == "diverges" else bottom
         tested = {"diverges": "not tested (diverged)", **{z: f"not trained ({z})" for z in UNTRAINED}}
@@ -60,7 +67,12 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
         "learning rate:Q",
         title="learning rate (log scale)",
         scale=alt.Scale(type="log", domain=[float(rates.min()), float(rates.max())], nice=False),
-        axis=alt.Axis(labelExpr="datum.value >= 0.001 ? format(datum.value, '~g') : format(datum.value, '.0e')"),
+        axis=alt.Axis(  # a label at each power of ten only: a log axis labels its minor ticks too otherwise
+            values=[
+                10.0**e for e in range(math.floor(math.log10(rates.min())), math.ceil(math.log10(rates.max())) + 1)
+            ],
+            labelExpr="datum.value >= 0.001 ? format(datum.value, '~g') : format(datum.value, '.0e')",
+        ),
     )
     drawn = [z for z in ZONES if z in set(data["zone"])]  # the legend lists only the zones on the chart
     colors, shapes = [SWEEP_MARKS[z][0] for z in drawn], [SWEEP_MARKS[z][1] for z in drawn]
