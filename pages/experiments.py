@@ -138,7 +138,8 @@ st.header("What you did, and what to try next")
 finished_series = series is not None and not series.active
 kind = meta.get("kind") if finished_series else None
 outcomes = series.outcomes if finished_series else []
-did, try_next = experiments_ending(kind, outcomes, twin_verdict(outcomes) if kind == "twins" else None)
+verdict = twin_verdict(outcomes) if kind == "twins" else None
+did, try_next = experiments_ending(kind, outcomes, verdict, len(series.configs) if finished_series else 0)
 st.markdown(f"**You:** {did}  \n**Next:** {try_next}")
 st.page_link(
     "pages/train.py",

@@ -174,3 +174,14 @@ def test_the_sweep_chart_keeps_the_learning_runs_readable_beside_a_huge_divergen
     assert abs(top - 1.5 * max(learning)) <= 1e-9
     axis = spec["vconcat"][0]["layer"][0]["encoding"]["x"]["axis"]
     assert axis["values"] == [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+
+
+def test_a_sweep_stopped_after_one_rate_draws_a_real_axis_and_says_how_far_it_got():
+    """Stopped after its first run, the sweep's axis had zero width and drew Keras's default at that one rate."""
+    for rate in sweep_rates(-5, 2, 8):  # 8 single-rate sweeps × 2 default rates
+        for default in (0.01, 0.001):
+            spec = make_sweep_chart([run(rate, ratio=0.95)], default).to_dict()
+            low, high = spec["vconcat"][0]["layer"][0]["encoding"]["x"]["scale"]["domain"]
+            assert low < high and low <= min(rate, default) and high >= max(rate, default)
+    did, _ = experiments_ending("sweep", [run(1e-5, ratio=0.95)], None, 7)
+    assert did.startswith("You swept 1 of 7 planned learning rate for Adam")

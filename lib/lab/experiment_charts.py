@@ -62,11 +62,15 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
     from lib.lab.experiments import ZONES
 
     data = sweep_frame(outcomes)
-    rates = data["learning rate"]
+    shown = [*data["learning rate"], default_lr]  # the dashed default-rate rule is always inside the axis
+    low, high = min(shown), max(shown)
+    if high / low < 10:  # a single rate (a sweep stopped early): a decade either side, not a zero-width axis
+        low, high = low / 10, high * 10
+    rates = pd.Series([low, high])
     x = alt.X(
         "learning rate:Q",
         title="learning rate (log scale)",
-        scale=alt.Scale(type="log", domain=[float(rates.min()), float(rates.max())], nice=False),
+        scale=alt.Scale(type="log", domain=[float(low), float(high)], nice=False),
         axis=alt.Axis(  # a label at each power of ten only: a log axis labels its minor ticks too otherwise
             values=[
                 10.0**e for e in range(math.floor(math.log10(rates.min())), math.ceil(math.log10(rates.max())) + 1)

@@ -228,7 +228,7 @@ def describe_zones(outcomes: list[RunOutcome], planned: int | None = None, stopp
     )
 
 
-def experiments_ending(kind: str | None, outcomes: list[RunOutcome], verdict=None) -> tuple[str, str]:
+def experiments_ending(kind: str | None, outcomes: list[RunOutcome], verdict=None, planned: int = 0) -> tuple[str, str]:
     """The page's ending, from what the learner ran: (what you did, what to try next)."""
     if not outcomes:
         return (
@@ -238,9 +238,10 @@ def experiments_ending(kind: str | None, outcomes: list[RunOutcome], verdict=Non
     finished = [o for o in outcomes if o.state == "finished" and o.test_accuracy is not None]
     if kind == "sweep":
         label = OPTIMIZERS[outcomes[0].config.optimizer].label
+        of = f" of {planned} planned" if planned > len(outcomes) else ""
         did = (
-            f"You swept {len(outcomes)} learning rates for {label} ({sweep_budget(outcomes)} each); "
-            f"{len(finished)} finished."
+            f"You swept {len(outcomes)}{of} learning rate{'s' * (len(outcomes) != 1)} for {label} "
+            f"({sweep_budget(outcomes)} each); {len(finished)} finished."
         )
         best = max(finished, key=lambda o: o.test_accuracy, default=None)
         if best is None:
