@@ -8,20 +8,20 @@ through_the_router()  # first, before anything slow loads
 import streamlit as st
 
 from lib.choices import OPTIMIZERS
-from lib.lab.charts import make_sweep_chart, make_twins_chart
 from lib.lab.config import TrainConfig
+from lib.lab.experiment_charts import make_sweep_chart, make_twins_chart
 from lib.lab.experiments import (
     ZONE_NOTE,
     SeriesOfRuns,
     describe_zones,
+    experiments_ending,
     sweep_configs,
+    sweep_exponents,
     sweep_rates,
-    twin_configs,
-    twin_table,
-    twin_verdict,
 )
 from lib.lab.jobs import JOB_QUEUE
 from lib.lab.runs import SETTING_NAMES, setting_text
+from lib.lab.twins import TWIN_CHOICES, b_choices, rate_note, twin_configs, twin_labels, twin_table, twin_verdict
 from ui.common import require_mnist, visitor_id
 from ui.links import BOUND, EXPERIMENTS_LINK, link_end, link_start
 from ui.widgets import optimizer_selectbox
@@ -46,11 +46,15 @@ def start(kind: str, configs: list[TrainConfig], meta: dict) -> None:
     st.rerun()
 
 
-sweep_tab, twins_tab = st.tabs(["Learning-rate sweep", "Twin runs"])
+TABS = ["Learning-rate sweep", "Twin runs"]  # a link to twin settings opens on the twins tab
+opens = TABS[1] if any(k.startswith(("experiments_setting", "experiments_value")) for k in incoming) else TABS[0]
+sweep_tab, twins_tab = st.tabs(TABS, default=opens, key="experiments_tab", on_change="rerun", bind="query-params")
 with sweep_tab:
     cols = st.columns(4)
     optimizer = optimizer_selectbox(cols[0], "experiments_optimizer", disabled=busy)
-    low, high = cols[1].slider("10^ from … to", -6, 2, (-5, 1), key="experiments_range", disabled=busy, **BOUND)
+    low, high = cols[1].slider(
+        "10^ from … to", *sweep_exponents(), (-5, 1), key="experiments_range", disabled=busy, **BOUND
+    )
     points = cols[2].slider("Points", 7, 13, 7, key="experiments_points", disabled=busy, **BOUND)
     share = cols[3].slider("Share of the images (%)", 1, 20, 2, key="experiments_share", disabled=busy, **BOUND)
     rates = sweep_rates(low, high, points)
@@ -66,25 +70,20 @@ with twins_tab:
     cols = st.columns(4)
     setting = cols[0].selectbox(
         "The one difference",
-        ["learning_rate", "optimizer", "hidden_activation", "seed"],
+        list(TWIN_CHOICES),
         format_func=SETTING_NAMES.get,
         key="experiments_setting",
         disabled=busy,
         **BOUND,
     )
-    choices = {
-        "learning_rate": [0.0001, 0.001, 0.01, 0.1],
-        "optimizer": list(OPTIMIZERS),
-        "hidden_activation": ["relu", "tanh", "sigmoid", "linear"],
-        "seed": [None],
-    }[setting]
+    a_config = TrainConfig(epochs=1)  # A: the notebook's settings
 
     def spell_value(v) -> str:  # B's value as the picker and the link spell it
         return "another seed" if v is None else setting_text(setting, v)
 
     value = cols[1].selectbox(
-        "B's value (A: the notebook's)",
-        choices,
+        f"B's value (A: {setting_text(setting, getattr(a_config, setting)) if setting != 'seed' else 'seed 0, 1, …'})",
+        b_choices(setting, a_config),
         format_func=spell_value,
         key=f"experiments_value_{setting}",
         disabled=busy,
@@ -94,12 +93,12 @@ with twins_tab:
     twin_share = cols[3].slider(
         "Share of the images (%)", 1, 20, 2, key="experiments_twin_share", disabled=busy, **BOUND
     )
+    if rate_note(setting, value, a_config):
+        st.caption(rate_note(setting, value, a_config))
     if st.button("Run the twins", type="primary", key="experiments_twins_button", disabled=busy):
         base = TrainConfig(epochs=1, data_fraction=twin_share / 100)
-        label_b = "B: another seed" if value is None else f"B: {SETTING_NAMES[setting]} {setting_text(setting, value)}"
-        start(
-            "twins", twin_configs(base, setting, value, list(range(seeds))), {"labels": ("A: the notebook's", label_b)}
-        )
+        configs = twin_configs(base, setting, value, list(range(seeds)))
+        start("twins", configs, {"labels": twin_labels(setting, value, a_config)})
 
 if st.button("Stop", icon=":material/stop:", key="experiments_stop_button", disabled=not busy):
     series.stop()
@@ -112,7 +111,8 @@ def progress() -> None:
         return
     series.touch()
     done, total = len(series.outcomes), len(series.configs)
-    current = "" if series.current is None or not series.active else f" · now: {series.current.snapshot().state}"
+    job = series.current  # read once: the series' thread may move on meanwhile
+    current = "" if job is None or not series.active else f" · now: {job.snapshot().state}"
     st.progress(done / total, text=f"{done} of {total} runs done{current}")
     if not series.active and st.session_state.get("experiments_drawn") is not series:
         st.session_state["experiments_drawn"] = series
@@ -125,13 +125,29 @@ if series is not None and not series.active and series.outcomes:
     outcomes = series.outcomes
     if meta.get("kind") == "sweep":
         st.altair_chart(make_sweep_chart(outcomes, OPTIMIZERS[meta["optimizer"]].default_lr), width="stretch")
-        st.markdown(describe_zones(outcomes))
+        st.markdown(describe_zones(outcomes, len(series.configs), series.stopped))
         st.caption(ZONE_NOTE)
     elif len(outcomes) >= 2:
         st.altair_chart(make_twins_chart(outcomes, meta["labels"]), width="stretch")
-        percent = st.column_config.NumberColumn(format="percent")
         table = twin_table(outcomes)
-        st.dataframe(table, hide_index=True, column_config={c: percent for c in table if "accuracy" in c})
-        st.info(twin_verdict(outcomes).sentence, icon=":material/balance:")
+        st.dataframe(table.map(lambda v: f"{v:.2%}" if isinstance(v, float) else v), hide_index=True)
+        verdict = twin_verdict(outcomes)
+        st.info(verdict.sentence, icon=":material/balance:")
 
-link_end(incoming, {**EXPERIMENTS_LINK, f"experiments_value_{setting}": ("B's value", spell_value)})
+st.header("What you did, and what to try next")
+finished_series = series is not None and not series.active
+kind = meta.get("kind") if finished_series else None
+outcomes = series.outcomes if finished_series else []
+verdict = twin_verdict(outcomes) if kind == "twins" else None
+did, try_next = experiments_ending(kind, outcomes, verdict, len(series.configs) if finished_series else 0)
+st.markdown(f"**You:** {did}  \n**Next:** {try_next}")
+st.page_link(
+    "pages/train.py",
+    label="Next: **Train MNIST** — take what you found back to the lab",
+    icon=":material/model_training:",
+)
+
+link_end(
+    incoming,
+    {**EXPERIMENTS_LINK, f"experiments_value_{setting}": ("B's value", spell_value), "experiments_tab": ("tab", str)},
+)

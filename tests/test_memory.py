@@ -59,3 +59,36 @@ def test_lesson_computations_leave_nothing_behind_either():
     for _ in range(3):
         lesson_work()
     assert live_state() == before
+
+
+def sweep_once(mnist, monkeypatch) -> list[weakref.ref]:
+    import lib.lab.experiments as experiments
+
+    started = []
+
+    class Recorded(TrainingJob):  # the series' jobs, seen through weak references only
+        def start(self):
+            started.append(weakref.ref(self))
+            return super().start()
+
+    monkeypatch.setattr(experiments, "TrainingJob", Recorded)
+    base = TrainConfig(epochs=1, data_fraction=0.01)
+    series = experiments.SeriesOfRuns(experiments.sweep_configs(base, "sgd", [0.001, 0.1, 100.0]), mnist).start()
+    series.join(300)
+    assert [o.state for o in series.outcomes] == ["finished", "finished", "diverged"]
+    gc.collect()
+    assert all(job() is None for job in started)  # the page still holds the series to draw it: only numbers
+    del series
+    gc.collect()
+    return started
+
+
+def test_sweeps_and_twins_give_their_memory_back_like_single_runs(mnist, monkeypatch):
+    """A finished series keeps its outcomes (numbers), not its runs: while the page holds it to draw it, none of
+    its jobs (and so no model) is alive; no registered function or variable of it stays behind, sweep after
+    sweep."""
+    sweep_once(mnist, monkeypatch)
+    before = live_state()
+    jobs = [ref for _ in range(3) for ref in sweep_once(mnist, monkeypatch)]
+    assert live_state() == before
+    assert all(job() is None for job in jobs)

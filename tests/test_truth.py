@@ -183,7 +183,7 @@ def test_a_runs_reading_names_what_differs_from_the_closest_earlier_run():
         [(relu, 0.9724), (TrainConfig(optimizer="sgd", learning_rate=0.01), 0.95), (linear, 0.9205)]
     )
     assert "differs from run 1 only in hidden activation relu → none" in text and "5.19 points lower" in text
-    assert "same settings as run 1" in compare_with_earlier([(relu, 0.97), (relu, 0.9712)])
+    assert "same settings and seed as run 1" in compare_with_earlier([(relu, 0.97), (relu, 0.9712)])
     assert compare_with_earlier([(relu, 0.97)]) is None
     notes = run_reading(linear, 0.9205, 0.925)
     assert "single linear classifier" in notes[0] and "92.05%" in notes[0]

@@ -6,34 +6,36 @@ class shares the server the same way whatever its learners do.
 
 from __future__ import annotations
 
+import gc
 import math
 import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
-from lib.choices import OPTIMIZERS
-from lib.fmt import num
-from lib.lab.config import TrainConfig
+from lib.choices import BOUNDS, OPTIMIZERS
+from lib.lab.config import ConfigError, TrainConfig
 from lib.lab.jobs import JOB_QUEUE, TrainingJob
-
-T_CRITICAL_95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776}  # two-sided Student t, by degrees of freedom
+from lib.runtime import give_back_freed_memory
 
 
 @dataclass(frozen=True)
 class RunOutcome:
     config: TrainConfig
-    state: str
+    state: str  # a job's end state (finished, stopped, cancelled, diverged, failed), or "invalid" (never started)
     final_loss: float | None  # mean training loss over the last epoch's batches (None if none)
     initial_loss: float | None  # the untrained model's loss
     test_accuracy: float | None
     batch_loss: list[float]
     initial_hidden: np.ndarray | None  # the hidden layer's starting weights (to check twins start equal)
+    steps_per_epoch: int = 0  # batches in one epoch (0 if it never started)
 
 
 class SeriesOfRuns:
-    """Runs a list of configs one after another in a worker thread; stop() ends the current run and the rest."""
+    """Runs a list of configs one after another in a worker thread; stop() ends the current run and the rest.
+
+    A finished series keeps numbers only (its outcomes), never a run's model: like a single run, it gives its
+    memory back as soon as each run ends."""
 
     def __init__(self, configs: list[TrainConfig], mnist, owner: str = "", queue=JOB_QUEUE):
         self.configs, self._mnist, self.owner, self._queue = list(configs), mnist, owner, queue
@@ -48,43 +50,70 @@ class SeriesOfRuns:
 
     def stop(self) -> None:
         self._stop.set()
-        if self.current is not None:
-            self.current.stop()
+        current = self.current
+        if current is not None:
+            current.stop()
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the learner stopped the series (some of its rates may not have run)."""
+        return self._stop.is_set()
 
     def join(self, timeout: float | None = None) -> None:
         self._thread.join(timeout)
 
     def touch(self) -> None:
-        if self.current is not None:
-            self.current.touch()
+        current = self.current
+        if current is not None:
+            current.touch()
 
     @property
     def active(self) -> bool:
         return self._thread.is_alive()
 
     def _run(self) -> None:
-        for config in self.configs:
-            if self._stop.is_set():
-                break
-            self.current = TrainingJob(config, self._mnist, queue=self._queue, owner=self.owner).start()
-            self.current.join()
-            job, snap = self.current, self.current.snapshot()
-            steps = snap.steps_per_epoch
-            last_epoch = snap.history.batch_loss[-steps:] if snap.history.batch_loss else []
-            self.outcomes.append(
-                RunOutcome(
-                    config=config,
-                    state=snap.state,
-                    final_loss=float(np.mean(last_epoch)) if last_epoch else None,
-                    initial_loss=None if job.trainer is None else job.trainer.initial_loss,
-                    test_accuracy=None if job.result is None else job.result.accuracy,
-                    batch_loss=snap.history.batch_loss,
-                    initial_hidden=job.snapshots[0][1] if job.snapshots else None,
-                )
-            )
+        try:
+            for config in self.configs:
+                if self._stop.is_set():
+                    break
+                self.outcomes.append(self._one(config))
+        finally:
+            self.current = None  # the last run's model goes too: the outcomes hold what the page draws
+            gc.collect()  # as a single run does when it ends: what the series built is given back now
+            give_back_freed_memory()
+
+    def _one(self, config: TrainConfig) -> RunOutcome:
+        try:
+            config.validated()
+        except ConfigError:  # a setting outside the lab's bounds: named on the page, never a silent end
+            return RunOutcome(config, "invalid", None, None, None, [], None)
+        try:
+            self.current = job = TrainingJob(config, self._mnist, queue=self._queue, owner=self.owner).start()
+        except Exception:  # anything unexpected is this run's outcome, never a dead series
+            return RunOutcome(config, "failed", None, None, None, [], None)
+        job.join()
+        snap = job.snapshot()
+        steps = snap.steps_per_epoch
+        last_epoch = snap.history.batch_loss[-steps:] if snap.history.batch_loss else []
+        return RunOutcome(
+            config=config,
+            state=snap.state,
+            final_loss=float(np.mean(last_epoch)) if last_epoch else None,
+            initial_loss=None if job.trainer is None else job.trainer.initial_loss,
+            test_accuracy=None if job.result is None else job.result.accuracy,
+            batch_loss=snap.history.batch_loss,
+            initial_hidden=job.snapshots[0][1] if job.snapshots else None,
+            steps_per_epoch=steps if job.trainer is not None else 0,
+        )
 
 
 # --- the learning-rate sweep --------------------------------------------------------------------------------
+def sweep_exponents() -> tuple[int, int]:
+    """The sweep slider's ends, powers of ten inside the lab's own learning-rate bounds (so every rate runs)."""
+    bound = BOUNDS["learning_rate"]
+    return math.ceil(math.log10(bound.low) - 1e-9), math.floor(math.log10(bound.high) + 1e-9)
+
+
 def sweep_rates(low_exponent: float, high_exponent: float, points: int) -> list[float]:
     """Learning rates evenly spaced on a log scale, from 10^low to 10^high."""
     return [float(f"{10**e:.3g}") for e in np.linspace(low_exponent, high_exponent, points)]
@@ -95,6 +124,12 @@ def sweep_configs(base: TrainConfig, optimizer: str, rates: list[float]) -> list
 
 
 BARELY = 0.8  # a run whose last epoch's mean loss stays above this share of the untrained loss barely learned
+NOT_FINISHED = {  # end states that say nothing about the learning rate, and how the page names them
+    "stopped": "stopped",
+    "cancelled": "cancelled",
+    "failed": "failed",
+    "invalid": "invalid",
+}
 
 
 def _learned(outcome: RunOutcome, barely: float) -> bool | None:
@@ -105,16 +140,20 @@ def _learned(outcome: RunOutcome, barely: float) -> bool | None:
 
 
 def point_zones(outcomes: list[RunOutcome], barely: float = BARELY) -> list[str]:
-    """Each run's zone, in the order given: 'diverges' (the loss blew up), 'good' (its last epoch's mean loss was
-    at most `barely` × the untrained loss), or, for a run that barely moved its loss, 'too small' at a rate below
-    every rate that learned, 'too large' above them (it stalls or thrashes without blowing up), 'barely learns'
-    otherwise (between rates that learned, or when no rate learned)."""
-    learned = [_learned(o, barely) for o in outcomes]
+    """Each run's zone, in the order given. A run that did not finish is named by what happened to it (stopped,
+    cancelled, failed, invalid) and judges nothing. Of the rest: 'diverges' (the loss blew up), 'good' (its last
+    epoch's mean loss was at most `barely` × the untrained loss), or, for a run that barely moved its loss, 'too
+    small' at a rate below every rate that learned, 'too large' above them (it stalls or thrashes without blowing
+    up), 'barely learns' otherwise (between rates that learned, or when no rate learned)."""
+    judged = [o.state not in NOT_FINISHED for o in outcomes]
+    learned = [_learned(o, barely) if ok else False for o, ok in zip(outcomes, judged, strict=True)]
     good = [o.config.learning_rate for o, ok in zip(outcomes, learned, strict=True) if ok]
     zones = []
-    for o, ok in zip(outcomes, learned, strict=True):
+    for o, ok, counted in zip(outcomes, learned, judged, strict=True):
         rate = o.config.learning_rate
-        if ok is None:
+        if not counted:
+            zones.append(NOT_FINISHED[o.state])
+        elif ok is None:
             zones.append("diverges")
         elif ok:
             zones.append("good")
@@ -127,12 +166,14 @@ def point_zones(outcomes: list[RunOutcome], barely: float = BARELY) -> list[str]
     return zones
 
 
-ZONES = ["too small", "good", "too large", "barely learns", "diverges"]  # the order the chart's legend lists them
+# the order the chart's legend lists them
+ZONES = ["too small", "good", "too large", "barely learns", "diverges", *NOT_FINISHED.values()]
 ZONE_NOTE = (
     f"Good: the last epoch's mean training loss was at most {BARELY:.0%} of the untrained loss. Too small / too "
-    "large: it "
-    "was above that, at a rate below / above every rate that learned (barely learns: between them, or when no "
-    "rate learned). Diverges: the loss blew up."
+    "large: it was above that, at a rate below / above every rate that learned (barely learns: between them, or "
+    "when no rate learned). Diverges: the loss blew up. Stopped, cancelled, invalid or failed runs are named as "
+    "such and judge nothing. The zones hold for the budget each run had: more epochs or more images give a small "
+    "rate more steps, so the boundaries move."
 )
 
 
@@ -149,72 +190,71 @@ def name_zones(outcomes: list[RunOutcome]) -> list[tuple[str, float, float]]:
     return zones
 
 
-def describe_zones(outcomes: list[RunOutcome]) -> str:
+def sweep_budget(outcomes: list[RunOutcome]) -> str:
+    """What each run of the sweep had to learn with: its epochs, its share of the images, its steps."""
+    config = outcomes[0].config
+    steps = max((o.steps_per_epoch for o in outcomes), default=0)
+    per = f", {steps:,} steps of batch {config.batch_size}" if steps else f", batch {config.batch_size}"
+    epochs = f"{config.epochs} epoch{'s' * (config.epochs != 1)}"
+    return f"{epochs} on {config.data_fraction:.0%} of the training images{per}"
+
+
+def describe_zones(outcomes: list[RunOutcome], planned: int | None = None, stopped: bool = False) -> str:
+    """The sweep in words: its budget, its zones, the best finished run, and what did not run."""
     optimizer = OPTIMIZERS[outcomes[0].config.optimizer]
     parts = [f"{zone}: {low:g}" + (f" to {high:g}" if high != low else "") for zone, low, high in name_zones(outcomes)]
-    best = max((o for o in outcomes if o.test_accuracy is not None), key=lambda o: o.test_accuracy, default=None)
-    found = f" The best test accuracy, {best.test_accuracy:.2%}, came at {best.config.learning_rate:g}." if best else ""
+    finished = [o for o in outcomes if o.state == "finished" and o.test_accuracy is not None]
+    best = max(finished, key=lambda o: o.test_accuracy, default=None)
+    over = f"of the {len(finished)} finished run{'s' * (len(finished) != 1)}"
+    found = ""
+    if best is not None:
+        found = f" The best test accuracy {over}, {best.test_accuracy:.2%}, came at {best.config.learning_rate:g}."
+    planned = len(outcomes) if planned is None else planned
+    ended = ""
+    if stopped or len(outcomes) < planned:
+        ended = (
+            f" The sweep was stopped after {len(outcomes)} of {planned} runs"
+            + (f" ({missing} rate{'s' * (missing != 1)} never ran)" if (missing := planned - len(outcomes)) else "")
+            + ": the zones and the best are over the runs that finished."
+        )
     return (
-        f"{optimizer.label}, from the points above: "
+        f"{optimizer.label}, {sweep_budget(outcomes)} per run, from the points above: "
         + "; ".join(parts)
         + "."
         + found
-        + f" Keras's default for {optimizer.label} is {optimizer.default_lr:g}."
+        + ended
+        + f" Keras's default for {optimizer.label} is {optimizer.default_lr:g}. This budget decides the zones: with "
+        "more epochs or images a rate called too small here may learn."
     )
 
 
-# --- twin runs ----------------------------------------------------------------------------------------------
-def twin_configs(base: TrainConfig, setting: str, value, seeds: list[int]) -> list[TrainConfig]:
-    """A and B for each seed: the same seed (so the same initial weights and batch order), differing only in
-    `setting` (when the setting is the seed itself, B takes seed + 1000)."""
-    configs = []
-    for seed in seeds:
-        a = replace(base, seed=seed)
-        b = replace(a, seed=seed + 1000) if setting == "seed" else replace(a, **{setting: value})
-        configs += [a, b.validated()]
-    return configs
-
-
-def twin_table(outcomes: list[RunOutcome]) -> pd.DataFrame:
-    """One row per seed: A's and B's test accuracy, and whether the pair started from the same weights."""
-    pairs = list(zip(outcomes[::2], outcomes[1::2], strict=False))
-    return pd.DataFrame(
-        {
-            "seed": [a.config.seed for a, _ in pairs],
-            "A test accuracy": [a.test_accuracy for a, _ in pairs],
-            "B test accuracy": [b.test_accuracy for _, b in pairs],
-            "same start": [np.array_equal(a.initial_hidden, b.initial_hidden) for a, b in pairs],
-        }
-    )
-
-
-@dataclass(frozen=True)
-class Verdict:
-    differences: list[float]  # B − A test accuracy, per seed
-    mean: float
-    half_width: float  # of the 95% interval of the mean paired difference (t distribution)
-    different: bool
-    sentence: str
-
-
-def twin_verdict(outcomes: list[RunOutcome]) -> Verdict:
-    """Paired by seed: is B − A larger than seed-to-seed noise? A 95% interval of the mean difference (Student t
-    on the k paired differences) that leaves out 0 says yes."""
-    pairs = [(outcomes[i], outcomes[i + 1]) for i in range(0, len(outcomes) - 1, 2)]
-    differences = [b.test_accuracy - a.test_accuracy for a, b in pairs if a.test_accuracy and b.test_accuracy]
-    k = len(differences)
-    if k < 2:
-        return Verdict(differences, float("nan"), float("nan"), False, "Twin runs need at least 2 seeds to judge.")
-    mean = float(np.mean(differences))
-    half = T_CRITICAL_95[min(k - 1, 4)] * float(np.std(differences, ddof=1)) / math.sqrt(k)
-    different = abs(mean) > half
-    numbers = (
-        f"B − A = {num(100 * mean, '+.2f')} points on average over {k} seeds (each: "
-        + ", ".join(num(100 * d, "+.2f") for d in differences)
-        + f"); the 95% interval is ±{100 * half:.2f} points."
-    )
-    if different:
-        sentence = f"The difference is larger than seed-to-seed noise. {numbers}"
-    else:
-        sentence = f"Indistinguishable at {k} seeds: the difference is within seed-to-seed noise. {numbers}"
-    return Verdict(differences, mean, half, different, sentence)
+def experiments_ending(kind: str | None, outcomes: list[RunOutcome], verdict=None, planned: int = 0) -> tuple[str, str]:
+    """The page's ending, from what the learner ran: (what you did, what to try next)."""
+    if not outcomes:
+        return (
+            "Nothing yet: run a sweep or a pair of twins above.",
+            "Start with the sweep at its defaults: it shows where Adam's learning rate stops working.",
+        )
+    finished = [o for o in outcomes if o.state == "finished" and o.test_accuracy is not None]
+    if kind == "sweep":
+        label = OPTIMIZERS[outcomes[0].config.optimizer].label
+        of = f" of {planned} planned" if planned > len(outcomes) else ""
+        did = (
+            f"You swept {len(outcomes)}{of} learning rate{'s' * (len(outcomes) != 1)} for {label} "
+            f"({sweep_budget(outcomes)} each); {len(finished)} finished."
+        )
+        best = max(finished, key=lambda o: o.test_accuracy, default=None)
+        if best is None:
+            return did, "No run finished: try a range of smaller rates, and let every run end."
+        return did, (
+            f"Take the best rate, {best.config.learning_rate:g}, to Train MNIST with {label}, 5 epochs and all the "
+            "images: does it still win with that budget? Then compare it with its neighbours in twin runs."
+        )
+    k = len(verdict.differences) if verdict is not None else 0
+    did = f"You ran twin runs over {k} finished seed{'s' * (k != 1)}: {verdict.kind if verdict else 'no verdict'}."
+    follow = {
+        "can't tell": "Run the twins again with more seeds, or on a larger share of the images (less noise per run).",
+        "different": "Does the difference hold with more epochs or all the images? Try it on Train MNIST.",
+        "indistinguishable": "Try a difference that should matter, such as a learning rate 100 times larger.",
+    }
+    return did, follow.get(verdict.kind if verdict else "", "Pick a B that differs from A, and at least 2 seeds.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 
 def weight_rows(weight_change: dict, hidden_units: int, pixels: int = 784, classes: int = 10) -> list[dict]:
@@ -57,39 +58,113 @@ def differences(a, b) -> list[str]:
     return [field for field in left if left[field] != right[field]]
 
 
-def compare_with_earlier(runs: list[tuple[object, float | None]]) -> str | None:
-    """For the last of runs = [(config, test accuracy)]: how it compares with the latest earlier run that
-    differs from it in the fewest settings."""
+class RunFacts(NamedTuple):
+    """What the comparison needs of a run: its settings, its test accuracy, how it ended, how far it got."""
+
+    config: object
+    accuracy: float | None
+    state: str = "finished"
+    batches: int = 0  # batches trained
+    planned: int = 0  # batches its settings asked for
+
+
+def _cut_short(number: int, run: RunFacts) -> str:
+    of = f" of {run.planned:,}" if run.planned else ""
+    return f"run {number} was stopped after {run.batches:,}{of} batches"
+
+
+def compare_with_earlier(runs: list[RunFacts]) -> str | None:
+    """For the last run: how it compares with the latest earlier run that differs from it in the fewest settings.
+    The same settings and seed make one deterministic run; runs stopped at different moments are not compared."""
     from lib.lab.runs import SETTING_NAMES, setting_text
 
-    if len(runs) < 2 or runs[-1][1] is None:
+    runs = [RunFacts(*run) for run in runs]
+    if len(runs) < 2 or runs[-1].accuracy is None:
         return None
-    config, accuracy = runs[-1]
+    last = runs[-1]
     candidates = [
-        (len(differences(c, config)), -i, i, c, acc) for i, (c, acc) in enumerate(runs[:-1]) if acc is not None
+        (len(differences(run.config, last.config)), -i, i, run)
+        for i, run in enumerate(runs[:-1])
+        if run.accuracy is not None
     ]
     if not candidates:
         return None
-    count, _, index, other, other_accuracy = min(candidates)
+    count, _, index, other = min(candidates)
+    this, that = len(runs), index + 1
+    scores = f"{last.accuracy:.2%} against {other.accuracy:.2%}"
+    short = [_cut_short(n, r) for n, r in ((that, other), (this, last)) if r.state != "finished"]
+    if count == 0 and short:
+        return (
+            f"Run {this} has the same settings and seed as run {that}, but {' and '.join(short)}: {scores} says how "
+            "far each got before it was stopped, not anything about the settings or the seed."
+        )
+    if count == 0 and abs(last.accuracy - other.accuracy) <= 1e-12:
+        return (
+            f"Run {this} repeats run {that} exactly: the same settings and the same seed, and training here is "
+            f"deterministic, so it is one run computed twice ({last.accuracy:.2%} both times), not noise. Change only "
+            "the seed to see seed-to-seed noise."
+        )
     if count == 0:
         return (
-            f"Run {len(runs)} has the same settings as run {index + 1}: {accuracy:.2%} against {other_accuracy:.2%}, "
-            f"a {abs(accuracy - other_accuracy) * 100:.2f}-point difference that is seed-to-seed noise only."
+            f"Run {this} has the same settings and seed as run {that} yet scores {scores}: on this device training "
+            "is not bit-for-bit repeatable, so the difference comes from its arithmetic, not from a seed."
         )
     changed = ", ".join(
-        f"{SETTING_NAMES[f]} {setting_text(f, getattr(other, f))} → {setting_text(f, getattr(config, f))}"
-        for f in differences(other, config)
+        f"{SETTING_NAMES[f]} {setting_text(f, getattr(other.config, f))} → {setting_text(f, getattr(last.config, f))}"
+        for f in differences(other.config, last.config)
     )
-    gap = (accuracy - other_accuracy) * 100
+    gap = (last.accuracy - other.accuracy) * 100
     direction = "higher" if gap > 0 else "lower" if gap < 0 else "the same"
     only = "only " if count == 1 else ""
+    sentence = (
+        f"Run {this} differs from run {that} {only}in {changed}, and scores {abs(gap):.2f} points {direction} on the "
+        f"test images ({scores})."
+    )
+    if short:
+        return sentence + f" But {' and '.join(short)}, so the difference also says how long each trained."
+    if differences(other.config, last.config) == ["seed"]:
+        return sentence + " Only the random start and batch order changed: this difference is seed-to-seed noise."
+    return sentence
+
+
+OVERFIT_GAP = 0.02  # a training−test gap below 2 points is not called overfitting, however sure it is
+
+
+def gap_standard_error(training_accuracy: float, test_accuracy: float, num_train: int, num_test: int) -> float:
+    """The standard error of (training − test accuracy): each a share of independent images, p(1 − p)/n each."""
+    p, q = training_accuracy, test_accuracy
+    return math.sqrt(p * (1 - p) / max(1, num_train) + q * (1 - q) / max(1, num_test))
+
+
+def overfitting_note(
+    training_accuracy: float | None, test_accuracy: float, num_train: int, num_test: int
+) -> str | None:
+    """'The start of overfitting' only for a gap above 2 points and above twice its standard error; a gap above 2
+    points that the sample sizes could explain is called what it is."""
+    if training_accuracy is None:
+        return None
+    gap = training_accuracy - test_accuracy
+    if gap <= OVERFIT_GAP:
+        return None
+    error = gap_standard_error(training_accuracy, test_accuracy, num_train, num_test)
+    how = (
+        f"standard error of the gap {100 * error:.2f} points, from {num_train:,} training and {num_test:,} test "
+        "images: √(p(1−p)/n) for each accuracy"
+    )
+    if gap > 2 * error:
+        return (
+            f"It does {100 * gap:.1f} points better on its own training images ({training_accuracy:.2%}) than on "
+            f"new ones ({test_accuracy:.2%}), more than twice what chance explains ({how}): the start of overfitting."
+        )
     return (
-        f"Run {len(runs)} differs from run {index + 1} {only}in {changed}, and scores {abs(gap):.2f} points "
-        f"{direction} on the test images ({accuracy:.2%} against {other_accuracy:.2%})."
+        f"Training accuracy {training_accuracy:.2%} against {test_accuracy:.2%} on new images: a {100 * gap:.1f}-point "
+        f"gap within twice its noise ({how}), so it shows no overfitting yet — too few images to tell."
     )
 
 
-def run_reading(config, test_accuracy: float, training_accuracy: float | None) -> list[str]:
+def run_reading(
+    config, test_accuracy: float, training_accuracy: float | None, num_train: int = 60_000, num_test: int = 10_000
+) -> list[str]:
     """What this run's own settings and numbers say."""
     notes = []
     if config.hidden_activation == "linear":
@@ -100,9 +175,5 @@ def run_reading(config, test_accuracy: float, training_accuracy: float | None) -
         )
     if config.output_activation == "sigmoid" and config.loss == "cross_entropy":
         notes.append("Sigmoid outputs were trained as 10 separate yes/no questions (binary cross-entropy per digit).")
-    if training_accuracy is not None and training_accuracy - test_accuracy > 0.02:
-        notes.append(
-            f"It does {100 * (training_accuracy - test_accuracy):.1f} points better on its own training images "
-            f"({training_accuracy:.2%}) than on new ones ({test_accuracy:.2%}): the start of overfitting."
-        )
-    return notes
+    overfit = overfitting_note(training_accuracy, test_accuracy, num_train, num_test)
+    return notes + ([overfit] if overfit else [])

@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib.lab.charts import make_confusion_chart, make_per_class_chart
 from lib.lab.reading import compare_with_earlier, frozen_layer_note, run_reading, training_accuracy_note, weight_rows
+from ui.lab.runs import run_facts
 
 
 def results(job, mnist) -> None:
@@ -29,8 +30,8 @@ def results(job, mnist) -> None:
     if note:
         st.caption(note)
     runs = st.session_state.get("train_runs", [])
-    readings = run_reading(job.config, result.accuracy, snap.training_accuracy)
-    comparison = compare_with_earlier([(run["config"], run["record"]["test accuracy"]) for run in runs])
+    readings = run_reading(job.config, result.accuracy, snap.training_accuracy, job.num_train, len(mnist.y_test))
+    comparison = compare_with_earlier([run_facts(run) for run in runs])
     for reading in readings + ([comparison] if comparison else []):
         st.info(reading, icon=":material/lightbulb:")
     chart_left, chart_right = st.columns(2)

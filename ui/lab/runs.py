@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from lib.lab.charts import make_runs_overlay_chart
-from lib.lab.runs import run_labels, run_record
+from lib.lab.reading import RunFacts
+from lib.lab.runs import overlay_selection, run_labels, run_record, shown_table, table_columns
 from ui.common import SERVER_ID
 
 
@@ -67,35 +68,45 @@ def remember_runs() -> None:
         del st.query_params["runs"]
 
 
+def run_facts(run: dict) -> RunFacts:
+    """What the results-in-words comparison needs of a kept run."""
+    planned = run["config"].epochs * run["steps"]
+    return RunFacts(
+        run["config"], run["record"]["test accuracy"], run["record"]["outcome"], len(run["history"].batch_loss), planned
+    )
+
+
 def run_table(busy: bool) -> None:
     runs = _runs()
     if not runs:
         return
     st.header("4. Compare your runs")
-    labels = run_labels([run["config"] for run in runs])
+    configs = [run["config"] for run in runs]
+    labels = run_labels(configs)
     table = pd.DataFrame([run["record"] for run in runs])
     table.insert(0, "run", range(1, len(runs) + 1))
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            c: st.column_config.NumberColumn(format="percent")
-            for c in ("test accuracy", "training accuracy", "validation accuracy")
-        },
-    )
+    table = table[table_columns(configs)]  # the settings that differ first, for the download too
+    st.dataframe(shown_table([run["record"] for run in runs], configs), hide_index=True, width="stretch")
     metric = st.segmented_control(
         "Overlay", ["accuracy", "loss"], default="accuracy", key="train_overlay_metric", persist_state="session"
     )
+    # The picker lists runs by number (a run's label changes as runs are added); new runs join the learner's choice.
+    key, seen = "train_overlay_runs", st.session_state.get("train_overlay_seen", 0)
+    if key in st.session_state and len(runs) != seen:
+        st.session_state[key] = overlay_selection(st.session_state[key], seen, len(runs))
+    st.session_state["train_overlay_seen"] = len(runs)
     chosen = st.multiselect(
         "Runs to overlay",
-        labels,
-        default=labels[-5:],
-        key="train_overlay_runs",
-        help="At most the last five by default.",
+        list(range(1, len(runs) + 1)),
+        default=overlay_selection(None, 0, len(runs)),
+        format_func=lambda n: f"run {n}",
+        key=key,
+        help="The last five at first; each new run joins the overlay.",
     )
     labelled = [
-        (label, run["history"], run["steps"]) for label, run in zip(labels, runs, strict=True) if label in chosen
+        (label, run["history"], run["steps"])
+        for number, (label, run) in enumerate(zip(labels, runs, strict=True), start=1)
+        if number in chosen
     ]
     st.altair_chart(make_runs_overlay_chart(labelled, metric or "accuracy"), width="stretch", height=320)
     st.caption(
@@ -115,4 +126,5 @@ def run_table(busy: bool) -> None:
     )
     if clear_col.button("Clear my runs", icon=":material/delete:", key="train_clear_runs_button", disabled=busy):
         st.session_state["train_runs"] = []
+        st.session_state["train_overlay_seen"] = 0
         st.rerun()
