@@ -49,7 +49,9 @@ def main() -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_pages import ROOT, TIMEOUT
+    from tests.test_pages import ROOT
+
+    TIMEOUT = 600  # the first visits include one-time compilations, slow on a busy machine
 
     warm = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
     warm.run()  # the router, the sidebar, TensorFlow: paid once, as on a running server

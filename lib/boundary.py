@@ -47,6 +47,7 @@ class BoundaryResult:
 
 
 MAX_HIDDEN_UNITS = 64  # the widest network the lesson trains; narrower ones are this one with units switched off
+MAX_STEPS = 1000  # the most training steps the lesson asks for
 
 
 class _CompiledBoundary:
@@ -85,14 +86,17 @@ class _CompiledBoundary:
         return self.output(self.activation(self.hidden(x)) * mask)
 
     def _train(self, x, y, mask, num_steps):
-        losses = tf.TensorArray(tf.float32, size=num_steps)
-        for i in tf.range(num_steps):
+        # A fixed-size record and a plain while loop: XLA would compile again for every new number of steps if it
+        # were a size (a TensorArray's) or a loop's maximum (`for i in tf.range(num_steps)` sets one).
+        losses, i = tf.zeros([MAX_STEPS]), tf.constant(0)
+        while i < num_steps:
             with tf.GradientTape() as tape:
                 loss = self.loss_fn(y, self.forward(x, mask))
             grads = tape.gradient(loss, self.variables)
             self.optimizer.apply_gradients(zip(grads, self.variables, strict=True))
-            losses = losses.write(i, loss)
-        return losses.stack()
+            losses = tf.tensor_scatter_nd_update(losses, [[i]], [loss])
+            i += 1
+        return losses
 
     def reset(self, hidden_units: int, learning_rate: float, seed: int) -> np.ndarray:
         """Fresh Glorot-uniform weights drawn for a network `hidden_units` wide, zero biases, a fresh Adam."""
@@ -132,8 +136,8 @@ def train_boundary(
     grid_size: int = 60,
 ) -> BoundaryResult:
     """Train 2 → hidden → 1 (sigmoid) with Adam on the full batch; return accuracy and P(class 1) on a grid."""
-    if not 1 <= hidden_units <= MAX_HIDDEN_UNITS:
-        raise ValueError(f"hidden_units must be between 1 and {MAX_HIDDEN_UNITS}")
+    if not (1 <= hidden_units <= MAX_HIDDEN_UNITS and 1 <= steps <= MAX_STEPS):
+        raise ValueError(f"at most {MAX_HIDDEN_UNITS} hidden units and {MAX_STEPS} steps")
     net = _compiled_for(activation)
     x, y = tf.constant(points, tf.float32), tf.constant(labels.reshape(-1, 1), tf.float32)
     low, high = points.min(axis=0) - 0.3, points.max(axis=0) + 0.3
@@ -141,7 +145,7 @@ def train_boundary(
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
     with net.lock:
         mask = tf.constant(net.reset(hidden_units, learning_rate, seed))
-        losses = net.train(x, y, mask, tf.constant(steps, tf.int32)).numpy()
+        losses = net.train(x, y, mask, tf.constant(steps, tf.int32)).numpy()[:steps]
         predicted = net.forward(x, mask).numpy()[:, 0]
         on_grid = net.forward(tf.constant(grid), mask).numpy()[:, 0]
     accuracy = float(np.mean((predicted > 0.5) == labels))
