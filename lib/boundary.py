@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import keras
 import numpy as np
 
-from lib.runtime import forget_compiled, tf
+from lib.runtime import tf
 
 
 def make_circles(num_points: int = 400, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -45,6 +46,85 @@ class BoundaryResult:
     losses: np.ndarray
 
 
+MAX_HIDDEN_UNITS = 64  # the widest network the lesson trains; narrower ones are this one with units switched off
+MAX_STEPS = 1000  # the most training steps the lesson asks for
+
+
+class _CompiledBoundary:
+    """One Keras network of the widest size and one Adam, with the training loop traced once per activation.
+
+    A narrower network is this one with its extra hidden units switched off by a mask on the hidden layer's output:
+    those units then add nothing to the output and get zero gradients, so Adam never moves them, and the units that
+    are on learn exactly as in a network of that width (the same initial weights, drawn for that width). The width,
+    the number of steps, the learning rate and the data are arguments of the loop, compiled once by XLA into one
+    program (the same arithmetic, several times faster than running its small operations one by one), so a new
+    setting never compiles again. `warm_up` compiles it in the background before a learner needs it."""
+
+    def __init__(self, activation: str | None):
+        self.activation = keras.activations.get(activation)
+        self.hidden = keras.layers.Dense(MAX_HIDDEN_UNITS)
+        self.output = keras.layers.Dense(1, activation="sigmoid")
+        self.hidden.build((None, 2))
+        self.output.build((None, MAX_HIDDEN_UNITS))
+        self.variables = [*self.hidden.trainable_variables, *self.output.trainable_variables]
+        self.optimizer = keras.optimizers.Adam(0.05)
+        self.optimizer.build(self.variables)
+        self.loss_fn = keras.losses.BinaryCrossentropy()
+        self.lock = threading.Lock()  # one training at a time on these variables
+        self.train = tf.function(
+            self._train,
+            jit_compile=True,
+            input_signature=[
+                tf.TensorSpec([None, 2], tf.float32),
+                tf.TensorSpec([None, 1], tf.float32),
+                tf.TensorSpec([MAX_HIDDEN_UNITS], tf.float32),
+                tf.TensorSpec([], tf.int32),
+            ],
+        )
+
+    def forward(self, x, mask):
+        return self.output(self.activation(self.hidden(x)) * mask)
+
+    def _train(self, x, y, mask, num_steps):
+        # A fixed-size record and a plain while loop: XLA would compile again for every new number of steps if it
+        # were a size (a TensorArray's) or a loop's maximum (`for i in tf.range(num_steps)` sets one).
+        losses, i = tf.zeros([MAX_STEPS]), tf.constant(0)
+        while i < num_steps:
+            with tf.GradientTape() as tape:
+                loss = self.loss_fn(y, self.forward(x, mask))
+            grads = tape.gradient(loss, self.variables)
+            self.optimizer.apply_gradients(zip(grads, self.variables, strict=True))
+            losses = tf.tensor_scatter_nd_update(losses, [[i]], [loss])
+            i += 1
+        return losses
+
+    def reset(self, hidden_units: int, learning_rate: float, seed: int) -> np.ndarray:
+        """Fresh Glorot-uniform weights drawn for a network `hidden_units` wide, zero biases, a fresh Adam."""
+        kernel = np.zeros((2, MAX_HIDDEN_UNITS), np.float32)
+        kernel[:, :hidden_units] = keras.initializers.GlorotUniform(seed=seed)((2, hidden_units))
+        output = np.zeros((MAX_HIDDEN_UNITS, 1), np.float32)
+        output[:hidden_units] = keras.initializers.GlorotUniform(seed=seed + 1)((hidden_units, 1))
+        self.hidden.kernel.assign(kernel)
+        self.hidden.bias.assign(np.zeros(MAX_HIDDEN_UNITS, np.float32))
+        self.output.kernel.assign(output)
+        self.output.bias.assign(np.zeros(1, np.float32))
+        for variable in self.optimizer.variables:
+            variable.assign(tf.zeros_like(variable))
+        self.optimizer.learning_rate = learning_rate
+        return (np.arange(MAX_HIDDEN_UNITS) < hidden_units).astype(np.float32)
+
+
+_compiled: dict = {}
+_compiled_lock = threading.Lock()
+
+
+def _compiled_for(activation: str | None) -> _CompiledBoundary:
+    with _compiled_lock:
+        if activation not in _compiled:
+            _compiled[activation] = _CompiledBoundary(activation)
+        return _compiled[activation]
+
+
 def train_boundary(
     points,
     labels,
@@ -56,40 +136,27 @@ def train_boundary(
     grid_size: int = 60,
 ) -> BoundaryResult:
     """Train 2 → hidden → 1 (sigmoid) with Adam on the full batch; return accuracy and P(class 1) on a grid."""
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(2,)),
-            keras.layers.Dense(
-                hidden_units, activation=activation, kernel_initializer=keras.initializers.GlorotUniform(seed=seed)
-            ),
-            keras.layers.Dense(
-                1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 1)
-            ),
-        ]
-    )
-    optimizer = keras.optimizers.Adam(learning_rate)
-    loss_fn = keras.losses.BinaryCrossentropy()
-    x, y = tf.constant(points), tf.constant(labels.reshape(-1, 1).astype(np.float32))
-    optimizer.build(model.trainable_variables)
-
-    @tf.function
-    def train(num_steps):
-        losses = tf.TensorArray(tf.float32, size=num_steps)
-        for i in tf.range(num_steps):
-            with tf.GradientTape() as tape:
-                loss = loss_fn(y, model(x, training=True))
-            grads = tape.gradient(loss, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
-            losses = losses.write(i, loss)
-        return losses.stack()
-
-    losses = train(tf.constant(steps)).numpy()
-    forget_compiled(train)  # traced for this one training: give its graph back
-    accuracy = float(np.mean((model(x).numpy()[:, 0] > 0.5) == labels))
+    if not (1 <= hidden_units <= MAX_HIDDEN_UNITS and 1 <= steps <= MAX_STEPS):
+        raise ValueError(f"at most {MAX_HIDDEN_UNITS} hidden units and {MAX_STEPS} steps")
+    net = _compiled_for(activation)
+    x, y = tf.constant(points, tf.float32), tf.constant(labels.reshape(-1, 1), tf.float32)
     low, high = points.min(axis=0) - 0.3, points.max(axis=0) + 0.3
     gx, gy = np.meshgrid(np.linspace(low[0], high[0], grid_size), np.linspace(low[1], high[1], grid_size))
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
-    return BoundaryResult(accuracy, gx.ravel(), gy.ravel(), model(grid).numpy()[:, 0], losses)
+    with net.lock:
+        mask = tf.constant(net.reset(hidden_units, learning_rate, seed))
+        losses = net.train(x, y, mask, tf.constant(steps, tf.int32)).numpy()[:steps]
+        predicted = net.forward(x, mask).numpy()[:, 0]
+        on_grid = net.forward(tf.constant(grid), mask).numpy()[:, 0]
+    accuracy = float(np.mean((predicted > 0.5) == labels))
+    return BoundaryResult(accuracy, gx.ravel(), gy.ravel(), on_grid, losses)
+
+
+def warm_up() -> None:
+    """Compile both networks' training loops for the lesson's data (400 points), so the first learner waits less."""
+    points, labels = make_circles()
+    for activation in (None, "relu"):
+        train_boundary(points, labels, activation, 2, 1, grid_size=2)
 
 
 def halfplane_agreement(result: BoundaryResult, iterations: int = 50) -> float:

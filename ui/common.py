@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import textwrap
+import threading
 import uuid
 
 import streamlit as st
@@ -97,7 +98,22 @@ def end_of_page(url_path: str) -> None:
         st.page_link(following.path, label=f"Next: **{following.title}** — {following.summary}", icon=following.icon)
 
 
+@st.cache_resource(show_spinner=False)
+def _warm_lessons() -> threading.Thread:
+    """Once per server, in the background: compile what the lessons share, so no learner waits for it."""
+
+    def warm():
+        from lib.boundary import warm_up
+
+        warm_up()
+
+    thread = threading.Thread(target=warm, name="warm-lessons", daemon=True)
+    thread.start()
+    return thread
+
+
 def sidebar() -> None:
+    _warm_lessons()
     with st.sidebar:
         _run_status()
         progress_panel()
