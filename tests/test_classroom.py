@@ -93,6 +93,37 @@ def test_a_short_computation_takes_a_place_in_the_same_queue():
     assert queue.running_count() == 0
 
 
+def test_a_learner_queued_behind_a_backprop_place_is_told_a_wait_not_a_crash():
+    """A Backprop "train N epochs" holds a place while a Train MNIST learner waits: the waiting learner's page asks
+    for its estimated wait, which reads the time left of whatever holds the places."""
+    import threading
+    from types import SimpleNamespace
+
+    queue = JobQueue(capacity=1)
+    queued = SimpleNamespace(id=1, owner="train-learner", estimate_s=12.0)
+    with queue.place("backprop-learner") as got:
+        assert got
+        queue.enter(queued)
+        wait = queue.wait_estimate(queued.id)
+        assert wait is not None and 0 <= wait <= 60  # a short computation: seconds, not a crash
+    # And a place waiting in line ahead of a run counts its own expected time.
+    running = SimpleNamespace(id=2, owner="c", estimate_s=5.0, seconds_left=lambda: 5.0)
+    other = JobQueue(capacity=1)
+    other.acquire(running, lambda: False)
+
+    def hold_a_place():
+        with other.place("backprop-learner", wait=2):
+            pass
+
+    waiting = threading.Thread(target=hold_a_place)
+    waiting.start()
+    wait_until(lambda: len(other._waiting) == 1)  # the place is in line behind the running run
+    behind = SimpleNamespace(id=3, owner="d", estimate_s=7.0)
+    other.enter(behind)
+    assert other.wait_estimate(behind.id) >= 5.0
+    waiting.join()
+
+
 def test_the_backprop_history_stays_bounded_however_often_one_trains():
     from lib.backprop import MAX_HISTORY, NeuronExperiment
 

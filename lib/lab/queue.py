@@ -7,7 +7,6 @@ import os
 import threading
 import time
 from contextlib import contextmanager
-from types import SimpleNamespace
 
 from lib.lab.estimate import estimated_wait
 
@@ -86,9 +85,10 @@ class JobQueue:
     def place(self, owner: str = "", wait: float = 30.0):
         """A place for a short computation done in the page's own thread (the backprop lesson's "train N
         epochs"), counted against the same cap as the lab's runs; yields False if none freed up within `wait`."""
-        holder = SimpleNamespace(id=-next(_short_ids), owner=owner)
+        holder = _ShortComputation(-next(_short_ids), owner)
         deadline = time.monotonic() + wait
         got = self.acquire(holder, lambda: time.monotonic() > deadline)
+        holder.started = time.monotonic()
         try:
             yield got
         finally:
@@ -97,3 +97,19 @@ class JobQueue:
 
 
 _short_ids = itertools.count(1)
+
+
+class _ShortComputation:
+    """What holds a place for a short computation, as the queue's wait estimate reads any holder: its expected
+    time (MAX_EPOCHS_PER_CALL of one neuron: a few seconds on one core) and the time it has left."""
+
+    estimate_s = 5.0
+
+    def __init__(self, id: int, owner: str):
+        self.id, self.owner = id, owner
+        self.started: float | None = None
+
+    def seconds_left(self) -> float:
+        if self.started is None:
+            return self.estimate_s
+        return max(0.0, self.estimate_s - (time.monotonic() - self.started))
