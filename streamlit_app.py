@@ -9,9 +9,11 @@ pages until st.navigation has run once) then sends its file list hidden, even on
 import streamlit as st
 
 from ui.nav import SECTIONS, all_pages
-from ui.patches import keep_keras_state_between_runs
+from ui.patches import keep_keras_state_between_runs, refuse_unusable_url_values
+from ui.restart import restart_notice
 
 keep_keras_state_between_runs()
+refuse_unusable_url_values()
 st.set_page_config(page_title="The math of neural-network training", page_icon=":material/neurology:", layout="wide")
 
 pages = {
@@ -22,6 +24,7 @@ st.set_option("client.showSidebarNavigation", True)  # off in config.toml: see t
 navigation = st.navigation(
     {section: [pages[spec.url_path] for spec in specs] for section, specs in SECTIONS.items() if specs}
 )
+restart_notice()  # above whichever page the browser reconnects to
 navigation.run()
 
 from ui.common import end_of_page, sidebar  # noqa: E402  (TensorFlow may load here: after the page is drawn)

@@ -11,11 +11,15 @@ import math
 import re
 
 from lib.gates import MAX_ANSWERS
+from lib.untrusted import literal
 
 VERSION = 2
 MAX_BYTES = 64_000
 MAX_STATE_ITEMS, MAX_TEXT = 16, 300
 WORDS = re.compile(r"[\w .,'()/+−-]{0,80}")  # a state's names and words: nothing Markdown would act on
+MAX_DEPTH = 10  # brackets and braces inside one another: a version-2 file needs 7
+MAX_NUMBER_CHARS = 20  # a number in a progress file is a version, a count or a setting
+KEYS = {"version", "seen", "gates"}  # what a progress file holds; anything else is named and refused
 
 
 class ProgressError(ValueError):
@@ -32,17 +36,68 @@ def to_json(progress: dict) -> str:
     )
 
 
-def from_json(payload: bytes, known_pages: set[str], known_gates: set[str]) -> dict:
-    """A progress dict from an uploaded file, or ProgressError: too big, not JSON, or not this course's file."""
+def _nesting(text: str) -> int:
+    """How deep brackets and braces nest in JSON text (outside strings), read without parsing it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _number(text: str) -> int | float:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ProgressError(f"The file holds a number {len(text):,} digits long; a progress file has none.")
+    return float(text) if any(ch in text for ch in ".eE") else int(text)
+
+
+def _no_constant(name: str):
+    raise ProgressError(f"The file holds {literal(name)}, which is not a number a progress file has.")
+
+
+def _parse(payload: bytes):
+    """JSON from an upload, bounded before it is parsed: size, nesting depth and every number's length."""
     if len(payload) > MAX_BYTES:
         raise ProgressError(f"The file is {len(payload):,} bytes; a progress file is at most {MAX_BYTES:,}.")
     try:
-        data = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ProgressError(f"The file is not a progress file of this course (not JSON: {error}).") from None
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProgressError("The file is not a progress file of this course (not UTF-8 text).") from None
+    if _nesting(text) > MAX_DEPTH:
+        raise ProgressError(f"The file nests more than {MAX_DEPTH} levels deep; a progress file nests at most 7.")
+    try:
+        return json.loads(text, parse_int=_number, parse_float=_number, parse_constant=_no_constant)
+    except json.JSONDecodeError as error:
+        raise ProgressError(
+            f"The file is not a progress file of this course (not JSON: {literal(error.msg)}, "
+            f"line {error.lineno}, column {error.colno})."
+        ) from None
+    except RecursionError:  # not reached within MAX_DEPTH; kept so that no file can raise it
+        raise ProgressError("The file nests too deep.") from None
+
+
+def _names(items) -> str:
+    return ", ".join(literal(item, 40) for item in list(items)[:5])
+
+
+def from_json(payload: bytes, known_pages: set[str], known_gates: set[str]) -> dict:
+    """A progress dict from an uploaded file, or ProgressError (never another exception): too big, too deep, not
+    JSON, or not this course's file. Every name from the file in a message is shown literally."""
+    data = _parse(payload)
     version = data.get("version") if isinstance(data, dict) else None
     if type(version) is not int or version not in (1, VERSION):
         raise ProgressError("The file is not a progress file of this course (no version 1 or 2 marker).")
+    extra = sorted(str(key) for key in data if key not in KEYS)
+    if extra:
+        raise ProgressError(f"The file has entries a progress file does not have: {_names(extra)}.")
     seen, gates = data.get("seen"), data.get("gates")
     if not isinstance(seen, list) or not all(isinstance(page, str) for page in seen):
         raise ProgressError("The file's list of lessons seen is malformed.")
@@ -50,13 +105,13 @@ def from_json(payload: bytes, known_pages: set[str], known_gates: set[str]) -> d
         raise ProgressError("The file's predictions are malformed.")
     unknown = [page for page in seen if page not in known_pages] + [key for key in gates if key not in known_gates]
     if unknown:
-        raise ProgressError(f"The file names things this course does not have: {', '.join(map(str, unknown[:5]))}.")
+        raise ProgressError(f"The file names things this course does not have: {_names(unknown)}.")
     read = _gate_v1 if data["version"] == 1 else _gate_v2
     restored = {}
     for key, record in gates.items():
         answers = read(record)
         if answers is None:
-            raise ProgressError(f"The prediction {key!r} is malformed.")
+            raise ProgressError(f"The prediction {literal(key, 40)} is malformed.")
         restored[key] = {"answers": answers}
     return {"version": VERSION, "seen": sorted(set(seen)), "gates": restored}
 

@@ -16,7 +16,7 @@ from ui.gate import gate
 from ui.lab.form import LINK_FORMS, settings_form
 from ui.lab.live import live_view
 from ui.lab.results import results
-from ui.lab.runs import record_run, remember_runs, restart_notice, run_table
+from ui.lab.runs import record_run, run_table
 from ui.lab.shared import shared_note, start_run, stop_run
 from ui.links import link_end, link_start
 
@@ -29,7 +29,6 @@ st.markdown(
     "validation curve: set that to 0 for the notebook's run exactly."
 )
 mnist = require_mnist()
-restart_notice()
 job = st.session_state.get("train_job")
 busy = job is not None and job.active
 
@@ -75,7 +74,6 @@ if job is not None and not job.active:
     record_run(job)
     results(job, mnist)
 run_table(busy)
-remember_runs()
 
 st.header("The Keras code for these settings")
 st.markdown(

@@ -109,3 +109,19 @@ def test_an_experiments_link_with_junk_says_what_it_could_not_use():
     note = " ".join(w.value for w in at.warning)
     assert "learning rates from … to" in note and "points" in note
     assert at.slider(key="experiments_range").value == (-5, 1) and at.slider(key="experiments_points").value == 7
+
+
+def test_the_pages_own_updates_are_never_taken_for_a_link():
+    """A learner presses → ten times on a logit slider: each press reruns the page, and the URL the browser sends
+    with a rerun can still hold the value of a few presses earlier (it is rewritten after each run). That is the
+    page's own update, not a link: no "could not be used" note, and the slider keeps the learner's value."""
+    from tests.test_pages import open_page
+
+    at = open_page("pages/losses.py")
+    at.selectbox(key="losses_true_digit").set_value(7).run()
+    for press in range(1, 11):
+        value = round(1.5 + 0.1 * press, 1)
+        at.query_params["losses_logit5"] = f"{max(1.5, value - 0.6):.1f}"  # the URL lags behind the slider
+        at.slider(key="losses_logit5").set_value(value).run()
+        assert not [w.value for w in at.warning if "could not be used" in w.value], press
+        assert at.slider(key="losses_logit5").value == value

@@ -92,10 +92,12 @@ def test_app_runs_leave_keras_and_tensorflow_state_alone_while_a_model_trains():
 def test_after_a_server_restart_the_page_says_which_runs_were_lost():
     from streamlit.testing.v1 import AppTest
 
+    from lib.restart import Work, make_token
     from tests.test_pages import ROOT, TIMEOUT
+    from ui.restart import KEY
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
-    at.query_params["runs"] = "0ldserver.3"  # what the URL held before the server restarted
+    at.query_params["runs"] = make_token(Work("0bad0bad", 3), KEY)  # what the URL held before the restart
     at.run()
     at.switch_page("pages/train.py").run()
     assert any("The server restarted" in w.value and "runs 1 to 3" in w.value for w in at.warning)
@@ -110,7 +112,10 @@ def test_the_run_table_can_be_downloaded():
     run_until_idle(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download the table (CSV)" in labels and "Download the table (JSON)" in labels
-    assert str(at.query_params["runs"]).endswith(".1")  # the URL remembers that this session has one run
+    from lib.restart import read_token
+    from ui.restart import KEY
+
+    assert read_token(at.query_params["runs"], KEY).finished == 1  # the URL remembers this session's one run
 
 
 def test_reset_to_the_notebooks_settings():

@@ -13,6 +13,7 @@ import streamlit as st
 from lib.data import MNIST, Mnist
 from ui.nav import all_pages, next_page
 from ui.progress import mark_seen, progress_panel
+from ui.restart import remember_work
 
 
 def get_mnist(wait: float = 0.0) -> tuple[Mnist | None, str | None]:
@@ -45,9 +46,6 @@ def _device_label() -> str:
     from lib.runtime import compute_device  # TensorFlow: imported once the page is already on screen
 
     return compute_device()
-
-
-SERVER_ID = uuid.uuid4().hex[:8]  # new at every server start: how a page tells that the server restarted
 
 
 def visitor_id() -> str:
@@ -132,6 +130,7 @@ def sidebar() -> None:
                 f":material/dataset: MNIST — {len(mnist.y_train):,} training and {len(mnist.y_test):,} test images"
             )
             st.caption(mnist.source)
+    remember_work()  # after the page, on every page: what a restart would lose (see ui.restart)
 
 
 def stop_here() -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib.choices import OPTIMIZERS
 from lib.lab.runs import SETTING_NAMES
+from lib.untrusted import MAX_URL_VALUE, literal, plain_number, shown
 
 LINK_VERSION = "1"
 BOUND = {"persist_state": "session", "bind": "query-params"}  # a widget kept across pages and in the URL
@@ -67,9 +68,17 @@ def lesson_link(prefix: str) -> dict:
 
 
 def link_start() -> dict[str, str]:
-    """The query parameters the page was opened with, read before any widget (Streamlit drops invalid ones).
-    A repeated parameter (a range slider's two ends) comes back as its values joined by commas."""
-    return {key: ",".join(st.query_params.get_all(key)) for key in st.query_params}
+    """The query parameters that open this page's widgets, read before any widget (Streamlit drops invalid ones).
+    A repeated parameter (a range slider's two ends) comes back as its values joined by commas.
+
+    A link is read once, when it opens a widget: a setting already in the session is the learner's own, and on
+    a rerun the URL may still hold the value before their last few key presses (the page writes the URL after
+    each run, the browser sends the URL with the next one), which is no link at all. Values are cut to a bound."""
+    return {
+        key: ",".join(value[: MAX_URL_VALUE + 1] for value in st.query_params.get_all(key)[:20])
+        for key in list(st.query_params)[:100]
+        if key not in st.session_state
+    }
 
 
 def _plain(spelled) -> str:
@@ -77,16 +86,18 @@ def _plain(spelled) -> str:
 
 
 def _same(incoming: str, shown: str) -> bool:
+    """Whether the URL asked for what the widget shows: the same words, or the same plain finite numbers (a link's
+    "nan", "inf" or "٣" never equals a number shown)."""
     asked, got = incoming.split(","), shown.split(",")
     if len(asked) != len(got):
         return False
     for a, b in zip(asked, got, strict=True):
-        try:
-            if abs(float(a) - float(b)) > 1e-12 * max(1.0, abs(float(b))):
+        x, y = plain_number(a), plain_number(b)
+        if x is not None and y is not None:
+            if abs(x - y) > 1e-12 * max(1.0, abs(y)):
                 return False
-        except ValueError:
-            if a != b:
-                return False
+        elif a != b:
+            return False
     return True
 
 
@@ -98,12 +109,12 @@ def link_end(incoming: dict[str, str], forms: dict) -> None:
     for key, (name, spell) in forms.items():
         if key not in incoming or key not in st.session_state:
             continue
-        shown = _plain(spell(st.session_state[key]))
-        if not _same(incoming[key], shown):
-            problems.append(f"{name}: “{incoming[key][:40]}” is not allowed here, so it is {shown}")
+        got = _plain(spell(st.session_state[key]))
+        if not _same(incoming[key], got):
+            problems.append(f"{name}: {shown(incoming[key], 40)} is not allowed here, so it is {got}")
     if incoming.get("v", LINK_VERSION) != LINK_VERSION:
         problems.append(
-            f"the link was made for version {incoming['v'][:10]} of the course's links (this is {LINK_VERSION})"
+            f"the link was made for version {literal(incoming['v'], 10)} of the course's links (this is {LINK_VERSION})"
         )
     if problems:
         st.warning(

@@ -1,4 +1,4 @@
-"""The course's two adjustments to Streamlit 1.67, in one place, applied explicitly by streamlit_app.py."""
+"""The course's three adjustments to Streamlit 1.67, in one place, applied explicitly by streamlit_app.py."""
 
 from __future__ import annotations
 
@@ -36,6 +36,34 @@ def keep_keras_state_between_runs() -> bool:
 
     _clean_problem_modules._course_patched = True
     script_runner._clean_problem_modules = _clean_problem_modules
+    return True
+
+
+def refuse_unusable_url_values() -> bool:
+    """Make a widget bound to the URL fall back to its default, never raise, whatever a link holds; True if set.
+
+    Streamlit 1.67 seeds a bound widget from the URL through parse_url_param and catches ValueError only: a
+    number input given "inf" or "1e999" raised OverflowError (a traceback instead of the page), and a float
+    slider given "nan" took NaN. Here a value that is too long, or number-like without being a plain finite
+    number (lib.untrusted.refused_url_value), raises ValueError, which Streamlit answers by dropping the
+    parameter; the page's link check then names it (ui.links.link_end).
+    """
+    from streamlit.runtime.state import session_state
+
+    parse = getattr(session_state, "parse_url_param", None)
+    if parse is None or getattr(parse, "_course_patched", False):
+        return False
+
+    from lib.untrusted import refused_url_value
+
+    def parse_url_param(value, value_type: str):
+        values = value if isinstance(value, list) else [value]
+        if len(values) > 20 or any(refused_url_value(v) for v in values):
+            raise ValueError("a URL value the course does not read")
+        return parse(value, value_type)
+
+    parse_url_param._course_patched = True
+    session_state.parse_url_param = parse_url_param
     return True
 
 

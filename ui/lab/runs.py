@@ -8,7 +8,6 @@ import streamlit as st
 from lib.lab.charts import make_runs_overlay_chart
 from lib.lab.reading import RunFacts
 from lib.lab.runs import overlay_selection, run_labels, run_record, shown_table, table_columns
-from ui.common import SERVER_ID
 
 
 def _runs() -> list[dict]:
@@ -39,33 +38,6 @@ def record_run(job) -> None:
             "steps": snap.steps_per_epoch,
         }
     )
-
-
-def restart_notice() -> None:
-    """After a server restart the browser reconnects to a fresh session: say so, and which runs were lost.
-
-    The page's URL carries "runs=<server id>.<count>" (the URL survives a reconnect; the session does not).
-    """
-    marker = st.query_params.get("runs", "")
-    server, _, count = marker.partition(".")
-    if not server or server == SERVER_ID or _runs() or not count.isdigit():
-        return
-    lost = int(count)
-    st.warning(
-        f"**The server restarted since your last run** (it was updated, or ran out of memory with a whole class "
-        f"training at once), and every session's runs were lost with it: your run{'s' * (lost != 1)} "
-        f"{'1' if lost == 1 else f'1 to {lost}'}. Download the run table after each run to keep a copy.",
-        icon=":material/restart_alt:",
-    )
-    del st.query_params["runs"]
-
-
-def remember_runs() -> None:
-    runs = _runs()
-    if runs:
-        st.query_params["runs"] = f"{SERVER_ID}.{len(runs)}"
-    elif "runs" in st.query_params and st.query_params["runs"].startswith(SERVER_ID):
-        del st.query_params["runs"]
 
 
 def run_facts(run: dict) -> RunFacts:
