@@ -51,10 +51,11 @@ class ServerURL(str):
 
 
 @contextmanager
-def streamlit_server(extra_env: dict | None = None):
-    """Start `streamlit run streamlit_app.py` on a free localhost port; yield its base URL (with .pid)."""
+def streamlit_server(extra_env: dict | None = None, port: int | None = None):
+    """Start `streamlit run streamlit_app.py` on `port` (a free localhost port by default); yield its base URL
+    (with .pid). A second server on the same port after the first has ended is, to a browser, a restart."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    port = _free_port()
+    port = port or _free_port()
     env = {**os.environ, **(extra_env or {})}
     log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w")
     process = subprocess.Popen(

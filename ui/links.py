@@ -121,7 +121,8 @@ def link_end(incoming: dict[str, str], forms: dict) -> None:
             "**This link had settings that could not be used:** " + "; ".join(problems) + ".",
             icon=":material/link_off:",
         )
-    st.query_params["v"] = LINK_VERSION
+    if st.query_params.get("v") != LINK_VERSION:  # written once: each write sends the server's copy of the whole
+        st.query_params["v"] = LINK_VERSION  # URL, which lags behind a learner's fast key presses
     base = st.context.url
     if base:
         settings = {key: spell(st.session_state[key]) for key, (_, spell) in forms.items() if key in st.session_state}

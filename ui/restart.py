@@ -42,7 +42,7 @@ def _work_now() -> Work:
     recorded = job is not None and any(run["id"] == job.id for run in runs)
     series = st.session_state.get("experiments_series")
     in_flight = ""
-    if job is not None and (job.active or not recorded) and job.snapshot().state != "cancelled":
+    if job is not None and (job.active or (not recorded and job.snapshot().state != "cancelled")):
         in_flight = "r"
     elif series is not None and series.active:
         in_flight = "t" if st.session_state.get("experiments_meta", {}).get("kind") == "twins" else "s"
