@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 
 MAX_RUNS = 999  # a token never names more finished runs than this
-IN_FLIGHT = {"": "nothing", "r": "a run", "s": "a learning-rate sweep", "t": "twin runs"}
 _TOKEN = re.compile(r"([0-9a-f]{8})\.(\d{1,3})\.([rst]?)(e?)\.([0-9a-f]{16})", re.ASCII)
 
 
@@ -28,7 +27,7 @@ class Work:
 
     server: str
     finished: int = 0
-    in_flight: str = ""  # a key of IN_FLIGHT
+    in_flight: str = ""  # "": nothing, "r": a run, "s": a learning-rate sweep, "t": twin runs
     experiment_done: bool = False
 
     @property
@@ -64,9 +63,12 @@ def lost_message(work: Work) -> str:
     lost, todo = [], []
     if work.in_flight == "r":
         lost.append(f"your run {work.finished + 1}, which was training")
-        todo.append("press **Start training** on Train MNIST to run it again (its settings are in the link)")
-    elif work.in_flight in ("s", "t"):
-        lost.append(f"your {IN_FLIGHT[work.in_flight]}, which was running")
+        todo.append("press **Start training** on Train MNIST to run it again")
+    elif work.in_flight == "s":
+        lost.append("your learning-rate sweep, which was running")
+    elif work.in_flight == "t":
+        lost.append("your twin runs, which were running")
+    if work.in_flight in ("s", "t"):
         button = "Run the sweep" if work.in_flight == "s" else "Run the twins"
         todo.append(f"press **{button}** on Experiments to run it again")
     if work.finished:
@@ -74,7 +76,12 @@ def lost_message(work: Work) -> str:
         lost.append(f"your finished {runs}")
     if work.experiment_done:
         lost.append("your experiment's results")
-    todo.append("download the run table after each run to keep a copy")
+        if work.in_flight not in ("s", "t"):
+            todo.append("run the experiment again on Experiments")
+    if work.finished and work.in_flight != "r":
+        todo.insert(0, "start a new run on Train MNIST")
+    if work.finished or work.in_flight == "r":
+        todo.append("download the run table after each run to keep a copy")
     what = lost[0] if len(lost) == 1 else ", ".join(lost[:-1]) + " and " + lost[-1]
     return (
         "**The server restarted** (it was updated, or ran out of memory with a whole class training at once), and "

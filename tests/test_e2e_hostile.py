@@ -42,7 +42,7 @@ def test_hostile_links_and_a_hostile_progress_file_render_no_live_markup():
         for i, (path, params) in enumerate(LINKED.items()):  # every page that reads its URL; every payload
             link = {key: MARKUP[(i + j) % len(MARKUP)] for j, key in enumerate(params)}
             page.goto(f"{url}/{path.removeprefix('pages/').removesuffix('.py')}?{urlencode(link)}")
-            wait_for_idle(page)
+            wait_for_idle(page, 300)  # a fresh server imports TensorFlow and loads MNIST on the first of them
             assert exceptions_on(page) == []
             assert page.get_by_text("This link had settings that could not be used").count() == 1, link
             assert live_markup(page) == dict.fromkeys(live_markup(page), 0), (path, link)
@@ -80,7 +80,7 @@ def test_fast_key_presses_on_a_logit_slider_are_never_taken_for_a_link():
             assert page.get_by_text("This link had settings that could not be used").count() == 0
         value = slider.locator('[data-testid="stSliderThumbValue"]').inner_text().strip()
         assert float(value) == 3.5  # 1.5 + 20 steps of 0.1: every press counted
-        expect(page).to_have_url(re.compile(r"losses_logit5=3\.5"))
+        expect(page).to_have_url(re.compile(r"losses_logit5=3\.5"), timeout=30_000)  # the address bar keeps up
 
 
 def restart(port: int, page, until: str):
@@ -99,32 +99,34 @@ def test_a_server_restarted_mid_run_and_mid_sweep_tells_the_learner_what_was_los
         # 1. The learner's first run is training when the server restarts.
         with streamlit_server(port=port) as url:
             page.goto(f"{url}/train")
-            wait_for_idle(page)
+            wait_for_idle(page, 300)  # a fresh server imports TensorFlow and loads MNIST
             page.get_by_role("button", name="Start training").click()
-            expect(page).to_have_url(re.compile(r"runs=[0-9a-f]{8}\.0\.r\."))  # recorded when it starts
+            started = re.compile(r"runs=[0-9a-f]{8}\.0\.r\.")  # the URL records the run when it starts
+            expect(page).to_have_url(started, timeout=120_000)
         second = restart(port, page, "The server restarted")
         try:
-            wait_for_idle(page)
+            wait_for_idle(page, 300)
             note = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="server restarted")
             assert "your run 1, which was training" in note.inner_text()
             assert "Start training" in note.inner_text()
             screenshot(page, "restart-mid-run")
             # 2. A sweep is running on Experiments when the server restarts again.
             page.goto(f"http://127.0.0.1:{port}/experiments")
-            wait_for_idle(page)
+            wait_for_idle(page, 300)
             page.get_by_role("button", name="Run the sweep").click()
-            expect(page).to_have_url(re.compile(r"runs=[0-9a-f]{8}\.0\.s\."))
+            expect(page).to_have_url(re.compile(r"runs=[0-9a-f]{8}\.0\.s\."), timeout=120_000)
         finally:
             second.__exit__(None, None, None)
         third = restart(port, page, "The server restarted")
         try:
-            wait_for_idle(page)
+            wait_for_idle(page, 300)
             note = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="server restarted")
-            assert "learning-rate sweep, which was running" in note.inner_text()
+            assert "your learning-rate sweep, which was running" in note.inner_text()
             assert "Run the sweep" in note.inner_text()
             assert exceptions_on(page) == []
             screenshot(page, "restart-mid-sweep")
             page.set_viewport_size({"width": 390, "height": 900})
+            page.wait_for_timeout(1000)
             screenshot(page, "restart-mid-sweep-phone")
         finally:
             third.__exit__(None, None, None)

@@ -31,8 +31,12 @@ def notices(at) -> str:
         ("pages/train.py", Work(OLD, 0, "r"), ["your run 1, which was training", "Start training"]),
         ("pages/train.py", Work(OLD, 1, "r"), ["your run 2, which was training", "finished run 1"]),
         ("pages/home.py", Work(OLD, 2), ["finished runs 1 to 2", "download the run table"]),
-        ("pages/experiments.py", Work(OLD, 0, "s"), ["learning-rate sweep, which was running", "Run the sweep"]),
-        ("pages/experiments.py", Work(OLD, 3, "t", True), ["twin runs", "runs 1 to 3", "experiment's results"]),
+        ("pages/experiments.py", Work(OLD, 0, "s"), ["your learning-rate sweep, which was running", "Run the sweep"]),
+        (
+            "pages/experiments.py",
+            Work(OLD, 3, "t", True),
+            ["your twin runs, which were running", "runs 1 to 3", "experiment's results", "Run the twins"],
+        ),
     ],
 )
 def test_a_restart_is_told_with_what_was_in_flight_and_what_to_do(path, work, told):
@@ -90,6 +94,9 @@ def test_every_kind_of_lost_work_is_named_with_a_way_on():
                 message = lost_message(work)
                 assert bool(re.search(r"\brun 1\b", message)) == (finished == 1 or (finished == 0 and in_flight == "r"))
                 assert (f"runs 1 to {finished}" in message) == (finished > 1)
-                assert ("which was" in message) == bool(in_flight)
+                assert ("which was" in message or "which were" in message) == bool(in_flight)
+                assert ("download the run table" in message) == bool(finished or in_flight == "r")
                 assert ("experiment's results" in message) == done
-                assert "To carry on" in message
+                assert (
+                    "To carry on, press" in message or "To carry on, start" in message or "To carry on, run" in message
+                )
