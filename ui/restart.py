@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import tempfile
@@ -17,8 +18,15 @@ KEY_FILE = Path(os.environ.get("COURSE_RESTART_KEY_FILE", Path(tempfile.gettempd
 
 
 def _load_key() -> bytes:
-    """The key that signs the URL's token, kept on disk so that the next server start reads the same one; a
-    key for this process alone where the disk cannot keep it (then a restart goes untold)."""
+    """The key that signs the URL's token. Where the server's cookie secret is set (every replica behind one
+    balancer shares it: deploy/), a key derived from it, so a learner moved to another replica is told too;
+    else one kept on disk so that the next server start reads the same one; a key for this process alone where
+    the disk cannot keep it (then a restart goes untold)."""
+    from streamlit import config
+
+    if config.is_manually_set("server.cookieSecret"):
+        secret = str(config.get_option("server.cookieSecret")).encode()
+        return hashlib.sha256(b"course-restart-token:" + secret).hexdigest().encode()
     try:
         if not KEY_FILE.exists():
             descriptor = os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
