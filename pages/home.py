@@ -8,6 +8,7 @@ through_the_router()  # first, before anything slow loads
 import numpy as np
 import streamlit as st
 
+from lib.chart_text import digits_alt
 from lib.series import digit_grid
 from ui.common import get_mnist
 from ui.nav import SECTIONS
@@ -64,7 +65,8 @@ else:
         st.session_state["home_sample_seed"] = st.session_state.get("home_sample_seed", 0) + 1
     rng = np.random.default_rng(st.session_state.get("home_sample_seed", 0))
     picks = rng.choice(len(mnist.y_train), size=30, replace=False)
-    st.image(digit_grid(mnist.x_train[picks], columns=10), width="stretch", clamp=True)  # a grid on any screen
+    alt_text = digits_alt(mnist.y_train[picks], columns=10)
+    st.image(digit_grid(mnist.x_train[picks], columns=10), width="stretch", clamp=True, alt=alt_text)  # any screen
     rows = [" ".join(str(label) for label in mnist.y_train[picks][i : i + 10]) for i in range(0, 30, 10)]
     st.caption("Their labels, row by row: " + " · ".join(rows))
     st.caption(
