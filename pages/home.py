@@ -13,14 +13,7 @@ from lib.series import digit_grid
 from ui.common import get_mnist
 from ui.nav import SECTIONS
 
-st.title("The math of neural-network training")
-st.markdown(
-    """
-This course follows one notebook, *neural-net-math-overview* (teaching-data-science), which explains the math
-behind training a small neural network. The notebook's network reads handwritten digits and takes only a few
-lines of Keras (quoted as the notebook writes them):
-
-```python
+NOTEBOOK_CODE = """\
 neural_net = tf.keras.Sequential([
     tf.keras.layers.Flatten(input_shape=(28, 28)),     # input: a 28×28 image → 784 numbers
     tf.keras.layers.Dense(64, activation='relu'),      # hidden layer: 64 neurons
@@ -28,8 +21,19 @@ neural_net = tf.keras.Sequential([
 ])
 neural_net.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
 neural_net.fit(train_images, train_labels, epochs=5)
-```
+"""
 
+st.title("The math of neural-network training")
+st.markdown(
+    """
+This course follows one notebook, *neural-net-math-overview* (teaching-data-science), which explains the math
+behind training a small neural network. The notebook's network reads handwritten digits and takes only a few
+lines of Keras (quoted as the notebook writes them):
+"""
+)
+st.code(NOTEBOOK_CODE, language=None, wrap_lines=True)  # plain and wrapped: see ui.common.CODE_STYLE
+st.markdown(
+    """
 This course unpacks the math inside those lines — parameters, activation functions, loss functions,
 gradient descent, optimizers and backpropagation — with charts you can move and numbers computed
 on the spot by real TensorFlow code. Then it lets you train the network yourself. Where the notebook is

@@ -48,7 +48,10 @@ def digit_and_reading():
     )
     picture = None
     if source == "draw":
-        st.caption("Draw one digit, large, in the middle of the black square.")
+        st.caption(
+            "Draw one digit, large, in the middle of the black square. Without a mouse, pen or touch screen, choose "
+            "“a test image” or “a photo” above instead: both work with the keyboard alone."
+        )
         picture = drawing_pad()
     elif source == "a test image":
         index = st.number_input("Test image number", 0, len(mnist.y_test) - 1, 0, key="inside_test_index")

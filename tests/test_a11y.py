@@ -2,6 +2,7 @@
 accessible name) that states what its data shows, and changes when the data does; every image has alt text."""
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -115,3 +116,49 @@ def test_per_class_description_names_best_and_worst_digit():
 def test_digit_alt_text_lists_every_label_row_by_row():
     text = chart_text.digits_alt([5, 0, 4, 1, 9, 2], columns=3)
     assert text.startswith("6 handwritten MNIST digits") and "2 rows of 3" in text and "5 0 4; 1 9 2" in text
+
+
+def status_line(at) -> str:
+    lines = [m.value for m in at.markdown if 'role="status"' in m.value]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_pause_freezes_the_live_view_without_stopping_the_run_and_the_status_line_tells():
+    from tests.test_train_page import run_until_idle
+
+    at = open_page("pages/train.py")
+    assert "No run yet." in status_line(at)
+    at.slider(key="train_epochs").set_value(20).run()
+    at.button(key="train_start_button").click().run()
+    job = at.session_state["train_job"]
+    assert any(word in status_line(at) for word in ("Run 1 is waiting", "Run 1 started", "Run 1 is training"))
+    deadline = time.time() + 90
+    while len(job.snapshot().history.batch_loss) < 50:  # some batches drawn
+        assert time.time() < deadline
+        time.sleep(0.1)
+    at.toggle(key="train_pause_live").set_value(True).run()
+    frozen = descriptions(at)[0]
+    drawn = len(at.session_state["train_frozen_snapshot"].history.batch_loss)
+    while len(job.snapshot().history.batch_loss) < drawn + 200:  # the run goes on while the view is paused
+        assert time.time() < deadline and job.active
+        time.sleep(0.1)
+    at.run()
+    assert job.active and descriptions(at)[0] == frozen  # the chart did not move
+    assert "Run 1 is training." in status_line(at)
+    at.toggle(key="train_pause_live").set_value(False).run()
+    assert descriptions(at)[0] != frozen  # caught up
+    at.button(key="train_stop_button").click().run()
+    run_until_idle(at)
+    assert job.snapshot().state == "stopped"
+    assert "Run 1 stopped on request: test accuracy" in status_line(at)
+
+
+def test_status_sentences_escape_and_cover_every_state():
+    from lib.lab.announce import SENTENCES, status_html, status_sentence
+
+    for state in SENTENCES:
+        assert status_sentence(state, 3, 0.9712)
+    assert status_sentence("finished", 3, 0.9712) == "Run 3 finished: test accuracy 97.12%."
+    assert status_sentence("diverged", 2) == "Run 2 diverged: the loss blew up, so training stopped."
+    assert "&lt;b&gt;" in status_html("<b>x</b>") and 'aria-live="polite"' in status_html("x")
