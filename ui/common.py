@@ -90,10 +90,17 @@ def _draw_run_status() -> None:
         )
 
 
+# Streamlit 1.67 marks a focused page link only with a faint tint; a keyboard learner needs a visible ring.
+FOCUS_STYLE = (
+    "<style>a[data-testid='stPageLink-NavLink']:focus-visible{outline:3px solid #3f51b5;outline-offset:2px}</style>"
+)
+
+
 def end_of_page(url_path: str) -> None:
     """After every page: count it as seen, and offer the way on to the next lesson."""
     spec = next(spec for spec in all_pages() if spec.url_path == url_path)
     mark_seen(spec.path)
+    st.html(FOCUS_STYLE)
     following = next_page(spec.path)
     if following is not None:
         st.divider()
