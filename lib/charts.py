@@ -9,16 +9,20 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from lib import chart_text
 from lib.series import thin_frame
 
 PALETTE = {
     "primary": "#3f51b5",  # blue: the main curve or series
     "accent": "#e65100",  # orange: the second series, the thing to look at
-    "muted": "#90a4ae",  # grey: context, noisy raw data
+    "muted": "#78909c",  # grey: context, noisy raw data (3.3:1 on white, as marks need)
     "class0": "#1a237e",
     "class1": "#bf360c",
 }
 COLOR_WORDS = {"primary": "blue", "accent": "orange", "muted": "grey"}
+# Series told apart by colour (each at least 3:1 on white) and by line style as well, never by colour alone.
+PATH_COLORS = [PALETTE["primary"], PALETTE["accent"], "#2e7d32", "#6a1b9a", "#00838f", "#5d4037"]
+PATH_DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [1, 3]]
 
 
 def make_activation_chart(x, y, dy, title: str) -> alt.Chart:
@@ -43,7 +47,8 @@ def make_activation_chart(x, y, dy, title: str) -> alt.Chart:
             title=alt.Title(
                 title,
                 subtitle=f"f(x) solid {COLOR_WORDS['primary']} · f′(x) by autodiff dashed {COLOR_WORDS['accent']}",
-            )
+            ),
+            description=chart_text.activation_text(x, y, dy, title),
         )
     )
 
@@ -68,12 +73,19 @@ def make_softmax_chart(probabilities, true_class: int | None = None) -> alt.Char
             stroke=alt.condition(alt.datum.true, alt.value("black"), alt.value(None)),
             tooltip=["class", alt.Tooltip("probability:Q", format=".4g"), "true"],
         )
-        .properties(height=240, title=alt.Title("probabilities", subtitle=subtitle))
+        .properties(
+            height=240,
+            title=alt.Title("probabilities", subtitle=subtitle),
+            description=chart_text.softmax_text(probabilities, true_class),
+        )
     )
 
 
 def make_boundary_chart(result, points, labels, title: str) -> alt.LayerChart:
-    """P(class 1) over the plane as a heat map, the 0.5 boundary where it changes colour, and the data."""
+    """P(class 1) over the plane as a heat map, the 0.5 boundary where it changes colour, and the data (class 0
+    circles, class 1 squares)."""
+    from lib.boundary import describe_boundary  # the sentence the page's caption uses
+
     grid = pd.DataFrame({"x1": result.grid_x, "x2": result.grid_y, "p": result.grid_probability})
     step_x = float(np.diff(np.unique(result.grid_x))[0]) if len(np.unique(result.grid_x)) > 1 else 0.1
     step_y = float(np.diff(np.unique(result.grid_y))[0]) if len(np.unique(result.grid_y)) > 1 else 0.1
@@ -92,14 +104,20 @@ def make_boundary_chart(result, points, labels, title: str) -> alt.LayerChart:
     data = pd.DataFrame({"x1": points[:, 0], "x2": points[:, 1], "class": labels.astype(str)})
     dots = (
         alt.Chart(data)
-        .mark_circle(size=22, stroke="white", strokeWidth=0.5)
+        .mark_point(size=22, stroke="white", strokeWidth=0.5, filled=True, opacity=1)
         .encode(
             x="x1:Q",
             y="x2:Q",
             color=alt.Color("class:N", scale=alt.Scale(range=[PALETTE["class0"], PALETTE["class1"]])),
+            shape=alt.Shape("class:N", scale=alt.Scale(range=["circle", "square"])),
         )
     )
-    return alt.layer(heat, dots).resolve_scale(color="independent").properties(title=title, height=320)
+    description = chart_text.boundary_text(result, labels, title, describe_boundary(result))
+    return (
+        alt.layer(heat, dots)
+        .resolve_scale(color="independent")
+        .properties(title=title, height=320, description=description)
+    )
 
 
 def make_loss_curves_chart(p, curves: dict) -> alt.VConcatChart:
@@ -121,20 +139,24 @@ def make_loss_curves_chart(p, curves: dict) -> alt.VConcatChart:
         scale=alt.Scale(domain=["cross-entropy", "MSE (one-hot)"], range=[PALETTE["accent"], PALETTE["primary"]]),
         legend=alt.Legend(orient="bottom"),
     )
+    dash = alt.StrokeDash("loss:N", scale=alt.Scale(domain=["cross-entropy", "MSE (one-hot)"], range=[[1, 0], [6, 3]]))
     x = alt.X("p:Q", title="probability the model gives the true class")
     left = (
         alt.Chart(values)
         .mark_line()
-        .encode(x=x, y=alt.Y("value:Q", title="loss"), color=color)
+        .encode(x=x, y=alt.Y("value:Q", title="loss"), color=color, strokeDash=dash)
         .properties(title="The loss", width="container", height=240)
     )
     right = (
         alt.Chart(grads)
         .mark_line()
-        .encode(x=x, y=alt.Y("value:Q", title="∂loss/∂(true-class logit)"), color=color)
+        .encode(x=x, y=alt.Y("value:Q", title="∂loss/∂(true-class logit)"), color=color, strokeDash=dash)
         .properties(title="Its gradient (autodiff)", width="container", height=240)
     )
-    return alt.vconcat(left, right).properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return alt.vconcat(left, right).properties(
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        description=chart_text.loss_curves_text(p, curves),
+    )
 
 
 def make_descent_1d_chart(curve_x, curve_y, view: dict) -> alt.LayerChart:
@@ -159,10 +181,12 @@ def make_descent_1d_chart(curve_x, curve_y, view: dict) -> alt.LayerChart:
     )
     edge = (
         alt.Chart(steps[steps["off_chart"]])
-        .mark_point(shape="triangle", size=160, color="black", filled=True)
+        .mark_point(shape="triangle", size=160, color="black", filled=True, aria=False)  # told in the description
         .encode(x=alt.X("shown_w:Q", title="w"), y=alt.Y("shown_loss:Q", title="loss"), tooltip=tooltip)
     )
-    return alt.layer(curve, path, edge).properties(title="Gradient descent on one parameter")
+    return alt.layer(curve, path, edge).properties(
+        title="Gradient descent on one parameter", description=chart_text.descent_1d_text(view)
+    )
 
 
 def clip_path(path: np.ndarray, x_range, y_range) -> pd.DataFrame:
@@ -203,20 +227,24 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
     columns = ["x", "y", "true x", "true y", "step", "off chart", "optimizer"]
     points = pd.concat(frames) if frames else pd.DataFrame(columns=columns)
     color = alt.Color(
-        "optimizer:N", scale=alt.Scale(domain=list(paths), scheme="category10"), legend=alt.Legend(orient="bottom")
+        "optimizer:N", scale=alt.Scale(domain=list(paths), range=PATH_COLORS), legend=alt.Legend(orient="bottom")
     )
+    dash = alt.StrokeDash("optimizer:N", scale=alt.Scale(domain=list(paths), range=PATH_DASHES))
     tooltip = ["optimizer", "step", alt.Tooltip("true x:Q", format=".4g"), alt.Tooltip("true y:Q", format=".4g")]
     lines = (
         alt.Chart(points)
         .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
-        .encode(x="x:Q", y="y:Q", order="step:Q", color=color, tooltip=tooltip)
+        .encode(x="x:Q", y="y:Q", order="step:Q", color=color, strokeDash=dash, tooltip=tooltip)
     )
     off = (
         alt.Chart(points[points["off chart"]] if len(points) else points)
-        .mark_point(shape="cross", size=200, filled=True, strokeWidth=1)
+        .mark_point(shape="cross", size=200, filled=True, strokeWidth=1, aria=False)  # told in the description
         .encode(x="x:Q", y="y:Q", color=alt.Color("optimizer:N", legend=None), tooltip=tooltip)
     )
-    return alt.layer(heat, lines, off).properties(title=title)
+    off_chart = {name: int(frame["off chart"].sum()) for name, frame in zip(paths, frames, strict=True)}
+    return alt.layer(heat, lines, off).properties(
+        title=title, description=chart_text.contour_text(title, paths, off_chart)
+    )
 
 
 def make_neuron_charts(history: list[dict], targets: dict | None = None) -> tuple[alt.LayerChart, alt.Chart]:
@@ -225,14 +253,19 @@ def make_neuron_charts(history: list[dict], targets: dict | None = None) -> tupl
     frame = thin_frame(pd.DataFrame(history))
     long = frame.melt(id_vars="epoch", value_vars=list(targets), var_name="parameter", value_name="value")
     rules = pd.DataFrame({"parameter": list(targets), "value": list(targets.values())})
+    parameter = alt.Color("parameter:N", scale=alt.Scale(domain=list(targets), range=PATH_COLORS[: len(targets)]))
+    params_text, loss_text = chart_text.neuron_text(frame, targets)
     params = (
-        alt.Chart(long).mark_line().encode(x="epoch:Q", y="value:Q", color="parameter:N")
-        + alt.Chart(rules).mark_rule(strokeDash=[4, 4]).encode(y="value:Q", color="parameter:N")
-    ).properties(title="w1, w2 and b (dashed: the targets 2, 1, 1)")
+        alt.Chart(long).mark_line().encode(x="epoch:Q", y="value:Q", color=parameter)
+        + alt.Chart(rules).mark_rule(strokeDash=[4, 4]).encode(y="value:Q", color=parameter)
+        + alt.Chart(long.groupby("parameter").tail(1))  # each line named at its end, not by colour alone
+        .mark_text(align="left", dx=6)
+        .encode(x="epoch:Q", y="value:Q", text="parameter:N", color=parameter)
+    ).properties(title="w1, w2 and b (dashed: the targets 2, 1, 1)", description=params_text)
     loss = (
         alt.Chart(frame[frame["loss"] > 0])
         .mark_line(color=PALETTE["accent"])
         .encode(x="epoch:Q", y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="MSE (log scale)"))
-        .properties(title="Loss on the training points")
+        .properties(title="Loss on the training points", description=loss_text)
     )
     return params, loss

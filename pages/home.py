@@ -8,18 +8,12 @@ through_the_router()  # first, before anything slow loads
 import numpy as np
 import streamlit as st
 
+from lib.chart_text import digits_alt
 from lib.series import digit_grid
 from ui.common import get_mnist
 from ui.nav import SECTIONS
 
-st.title("The math of neural-network training")
-st.markdown(
-    """
-This course follows one notebook, *neural-net-math-overview* (teaching-data-science), which explains the math
-behind training a small neural network. The notebook's network reads handwritten digits and takes only a few
-lines of Keras (quoted as the notebook writes them):
-
-```python
+NOTEBOOK_CODE = """\
 neural_net = tf.keras.Sequential([
     tf.keras.layers.Flatten(input_shape=(28, 28)),     # input: a 28×28 image → 784 numbers
     tf.keras.layers.Dense(64, activation='relu'),      # hidden layer: 64 neurons
@@ -27,8 +21,19 @@ neural_net = tf.keras.Sequential([
 ])
 neural_net.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
 neural_net.fit(train_images, train_labels, epochs=5)
-```
+"""
 
+st.title("The math of neural-network training")
+st.markdown(
+    """
+This course follows one notebook, *neural-net-math-overview* (teaching-data-science), which explains the math
+behind training a small neural network. The notebook's network reads handwritten digits and takes only a few
+lines of Keras (quoted as the notebook writes them):
+"""
+)
+st.code(NOTEBOOK_CODE, language=None, wrap_lines=True)  # plain and wrapped: see ui.common.CODE_STYLE
+st.markdown(
+    """
 This course unpacks the math inside those lines — parameters, activation functions, loss functions,
 gradient descent, optimizers and backpropagation — with charts you can move and numbers computed
 on the spot by real TensorFlow code. Then it lets you train the network yourself. Where the notebook is
@@ -64,7 +69,8 @@ else:
         st.session_state["home_sample_seed"] = st.session_state.get("home_sample_seed", 0) + 1
     rng = np.random.default_rng(st.session_state.get("home_sample_seed", 0))
     picks = rng.choice(len(mnist.y_train), size=30, replace=False)
-    st.image(digit_grid(mnist.x_train[picks], columns=10), width="stretch", clamp=True)  # a grid on any screen
+    alt_text = digits_alt(mnist.y_train[picks], columns=10)
+    st.image(digit_grid(mnist.x_train[picks], columns=10), width="stretch", clamp=True, alt=alt_text)  # any screen
     rows = [" ".join(str(label) for label in mnist.y_train[picks][i : i + 10]) for i in range(0, 30, 10)]
     st.caption("Their labels, row by row: " + " · ".join(rows))
     st.caption(

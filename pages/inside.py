@@ -12,6 +12,7 @@ import streamlit as st
 from lib.charts import make_softmax_chart
 from lib.fmt import num
 from lib.inside import ImageError, make_it, picture_from_upload, prepare_digit, read_digit, signed_image, weight_mosaic
+from lib.plain_charts import make_hidden_chart
 from ui.common import require_mnist, show_code, stop_here
 from ui.inside import choose_network, drawing_pad
 
@@ -47,7 +48,10 @@ def digit_and_reading():
     )
     picture = None
     if source == "draw":
-        st.caption("Draw one digit, large, in the middle of the black square.")
+        st.caption(
+            "Draw one digit, large, in the middle of the black square. Without a mouse, pen or touch screen, choose "
+            "“a test image” or “a photo” above instead: both work with the keyboard alone."
+        )
         picture = drawing_pad()
     elif source == "a test image":
         index = st.number_input("Test image number", 0, len(mnist.y_test) - 1, 0, key="inside_test_index")
@@ -71,13 +75,18 @@ def digit_and_reading():
 
     st.header("2. What the network does with it")
     left, right = st.columns([1, 2])
-    left.image(image, caption="What the network gets: 28 × 28, cropped, fitted into 20 × 20, centred", width=168)
+    left.image(
+        image,
+        caption="What the network gets: 28 × 28, cropped, fitted into 20 × 20, centred",
+        width=168,
+        alt=f"The digit as the network gets it, 28 × 28 pixels, which it reads as {reading.predicted}",
+    )
     right.altair_chart(make_softmax_chart(reading.probabilities), width="stretch")
     st.markdown(
         f"It reads **{reading.predicted}** with probability {reading.probabilities[reading.predicted]:.1%}. "
         f"The hidden layer's {len(reading.hidden)} outputs:"
     )
-    st.bar_chart(pd.DataFrame({"activation": reading.hidden}), x_label="hidden neuron", height=160)
+    st.altair_chart(make_hidden_chart(reading.hidden), width="stretch")
     order = np.argsort(reading.contributions)
     rows = [(int(j), reading.hidden[j], reading.contributions[j]) for j in [*order[::-1][:5], *order[:5]]]
     st.dataframe(
@@ -95,6 +104,7 @@ def digit_and_reading():
         caption="Saliency: ∂ score / ∂ pixel (red: more ink here raises "
         f"the score of {reading.predicted}; blue: lowers it)",
         width=168,
+        alt=f"Saliency map, 28 × 28: where more ink would raise (red) or lower (blue) the score of {reading.predicted}",
     )
     return image, reading
 
@@ -108,11 +118,13 @@ st.image(
     weight_mosaic(hidden_kernel.astype(np.float32)),
     width="stretch",
     caption="Each tile: one hidden neuron's 784 incoming weights as a 28 × 28 image (red positive, blue negative)",
+    alt=f"{hidden_kernel.shape[1]} tiles, one per hidden neuron: its 784 incoming weights after epoch {epoch}",
 )
 st.image(
     signed_image(output_kernel.T.astype(np.float32), zoom=8),
     width="stretch",
     caption="The output layer's weights: a row per digit 0–9, a column per hidden neuron",
+    alt=f"The output layer's weights after epoch {epoch}: 10 rows (digits 0–9) by {output_kernel.shape[0]} columns",
 )
 if job.config.hidden_activation == "step":
     st.info("With the step activation these tiles never change: the hidden layer gets no gradient.")

@@ -53,7 +53,12 @@ st.markdown(
 first = int(st.slider("Look at image number", 1, BATCH_SIZE, 1, key="learning_image")) - 1
 image_col, chart_col = st.columns([1, 3])
 rows = net.order[report.batch_index * BATCH_SIZE : (report.batch_index + 1) * BATCH_SIZE]
-image_col.image(mnist.x_train[rows[first]], caption=f"label {report.labels[first]}", width=140)
+image_col.image(
+    mnist.x_train[rows[first]],
+    caption=f"label {report.labels[first]}",
+    width=140,
+    alt=f"Image {first + 1} of this batch: a handwritten digit labelled {report.labels[first]}",
+)
 chart_col.altair_chart(make_softmax_chart(report.probabilities[first], true_class=int(report.labels[first])))
 st.caption("Logits of this image: " + ", ".join(f"{v:.2f}" for v in report.logits[first]))
 

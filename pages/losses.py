@@ -13,6 +13,7 @@ from lib.charts import make_loss_curves_chart, make_softmax_chart
 from lib.fmt import and_list, num, prob, tied_max
 from lib.glossary import link
 from lib.losses import binary_cross_entropy_curves, compare_losses, loss_curves
+from lib.plain_charts import make_bce_chart
 from lib.predictions import losses_over_one, losses_shift
 from ui.common import show_code
 from ui.gate import gate
@@ -97,10 +98,6 @@ st.markdown(
     "−log(1 − p) when it is 0: each curve explodes where the model is confidently wrong."
 )
 bce = binary_cross_entropy_curves(p)
-st.line_chart(
-    pd.DataFrame({"p": p, "label 1: −log p": bce["label_1"], "label 0: −log(1 − p)": bce["label_0"]}).set_index("p"),
-    x_label="predicted probability p",
-    y_label="binary cross-entropy",
-)
+st.altair_chart(make_bce_chart(p, bce), width="stretch")
 link_end(incoming, lesson_link("losses_"))
 show_code(loss_curves, compare_losses, binary_cross_entropy_curves)

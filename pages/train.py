@@ -82,5 +82,5 @@ st.markdown(
     "accuracy differ a little from the lab's run, as two seeds would."
 )
 if config is not None:
-    st.code(keras_code(config), language="python")
+    st.code(keras_code(config), language=None, wrap_lines=True)  # plain and wrapped: see ui.common.CODE_STYLE
 show_code(Trainer.train_step, Trainer.loss_and_accuracy, label="Show the training step the lab runs on every batch")

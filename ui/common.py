@@ -77,7 +77,9 @@ def _draw_run_status() -> None:
         return
     job.touch()
     snap = job.snapshot()
-    if snap.state == "queued":
+    if st.session_state.get("train_pause_live"):  # the learner paused live updates on the Train page
+        st.caption(":material/pause: Your run is going on; live updates are paused.")
+    elif snap.state == "queued":
         st.caption(f":material/hourglass_top: Your run is waiting (number {max(1, snap.queue_position)} in line).")
     else:
         st.caption(
@@ -86,10 +88,17 @@ def _draw_run_status() -> None:
         )
 
 
+# Streamlit 1.67 marks a focused page link only with a faint tint; a keyboard learner needs a visible ring.
+FOCUS_STYLE = (
+    "<style>a[data-testid='stPageLink-NavLink']:focus-visible{outline:3px solid #3f51b5;outline-offset:2px}</style>"
+)
+
+
 def end_of_page(url_path: str) -> None:
     """After every page: count it as seen, and offer the way on to the next lesson."""
     spec = next(spec for spec in all_pages() if spec.url_path == url_path)
     mark_seen(spec.path)
+    st.html(FOCUS_STYLE)
     following = next_page(spec.path)
     if following is not None:
         st.divider()
@@ -144,8 +153,14 @@ def correction(text: str) -> None:
     st.info(f"**A correction to the notebook this course is built on:** {text}", icon=":material/fact_check:")
 
 
+CODE_STYLE = (  # how the course shows code, everywhere
+    "plain and wrapped: Streamlit's syntax colours (greens, teal, grey) measure 2.6–3.6:1 on the code background, "
+    "under the 4.5:1 text needs, and a block that scrolls sideways cannot be reached with the keyboard"
+)
+
+
 def show_code(*objects, label: str = "Show the code that computed this") -> None:
     """An expander with the source of the lib functions behind what is on screen."""
     with st.expander(label, icon=":material/code:"):
         for obj in objects:
-            st.code(textwrap.dedent(inspect.getsource(obj)), language="python")
+            st.code(textwrap.dedent(inspect.getsource(obj)), language=None, wrap_lines=True)  # see CODE_STYLE

@@ -8,7 +8,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts import COLOR_WORDS, PALETTE
+from lib import chart_text
+from lib.charts import COLOR_WORDS, PALETTE, PATH_COLORS, PATH_DASHES
 from lib.series import smooth, thin
 
 SERIES_ROLES = {  # series name -> palette role; the captions name the colour of the same role
@@ -28,7 +29,7 @@ def series_caption(series: list[str]) -> str:
         "training (each batch)": "the loss and accuracy of every batch, unsmoothed: the run diverged, so each batch "
         "is shown as it was (the highest point is the value the message quotes)",
         "training (epoch mean)": "the mean over each finished epoch, taken while the model was still learning",
-        "validation": "the held-out validation images, measured at the end of each epoch",
+        "validation": "the held-out validation images (square points), measured at the end of each epoch",
     }
     colours = {name: COLOR_WORDS[role] for name, role in SERIES_ROLES.items()}
     parts = [f"{colours[name].capitalize()}: {meaning[name]}." for name in series]
@@ -97,6 +98,7 @@ def _panel(metric: str, title: str, log: bool, x_title: str, x_max: int | None, 
     )
     line = base.transform_filter("indexof(datum.series, 'training (') == 0 && datum.series != 'training (epoch mean)'")
     points = base.transform_filter("datum.series == 'training (epoch mean)' || datum.series == 'validation'")
+    points = points.encode(shape=alt.Shape("series:N", scale=alt.Scale(range=["circle", "square"]), legend=None))
     return alt.layer(line.mark_line(), points.mark_line(point=True, strokeDash=[4, 2])).properties(
         title=title, width="container", height=240
     )
@@ -127,7 +129,8 @@ def make_training_chart(history, steps_per_epoch: int = 1, epochs: int | None = 
     unit = "epoch" if epochs is not None else live_axis(history, steps_per_epoch)
     frame = training_frame(history, max(1, steps_per_epoch), raw=raw, unit=unit)
     series = tuple(name for name in SERIES if name in set(frame["series"]))  # the legend lists only what is drawn
-    return {**_training_template(unit, epochs, series), "datasets": {"training": frame}}
+    spec = {**_training_template(unit, epochs, series), "datasets": {"training": frame}}
+    return {**spec, "description": chart_text.training_text(history, unit)}
 
 
 def make_confusion_chart(confusion: np.ndarray) -> alt.LayerChart:
@@ -141,7 +144,8 @@ def make_confusion_chart(confusion: np.ndarray) -> alt.LayerChart:
         tooltip=["true digit", "predicted digit", "count"],
     )
     text = base.mark_text(fontSize=10).encode(text="count:Q")
-    return alt.layer(heat, text).properties(width="container", height=340, title="Confusion matrix (test set)")
+    chart = alt.layer(heat, text).properties(width="container", height=340, title="Confusion matrix (test set)")
+    return chart.properties(description=chart_text.confusion_text(confusion))
 
 
 def make_per_class_chart(per_class_accuracy: np.ndarray) -> alt.Chart:
@@ -155,6 +159,7 @@ def make_per_class_chart(per_class_accuracy: np.ndarray) -> alt.Chart:
             tooltip=["digit", alt.Tooltip("accuracy:Q", format=".2%")],
         )
         .properties(width="container", height=340, title="Test accuracy per digit")
+        .properties(description=chart_text.per_class_text(per_class_accuracy))
     )
 
 
@@ -175,8 +180,12 @@ def make_runs_overlay_chart(runs: list[tuple[str, object, int]], metric: str = "
         .encode(
             x=alt.X("epoch:Q"),
             y=alt.Y(f"{metric}:Q", scale=alt.Scale(zero=False, type="log" if metric == "loss" else "linear")),
-            color=alt.Color("run:N", legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
+            color=alt.Color(
+                "run:N", scale=alt.Scale(range=PATH_COLORS), legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)
+            ),
+            strokeDash=alt.StrokeDash("run:N", scale=alt.Scale(range=PATH_DASHES)),  # not colour alone
             tooltip=["run", alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip(f"{metric}:Q", format=".4f")],
         )
         .properties(title=f"Training {metric} of your runs (smoothed)", width="container")
+        .properties(description=chart_text.runs_overlay_text(data, metric))
     )

@@ -8,14 +8,15 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts import PALETTE
+from lib import chart_text
+from lib.charts import PALETTE, PATH_DASHES
 from lib.series import smooth, thin
 
 SWEEP_MARKS = {  # zone -> (colour, shape); a run that did not finish keeps its own mark and name
-    "too small": (PALETTE["muted"], "circle"),
+    "too small": (PALETTE["muted"], "triangle-left"),  # a shape per zone as well: never colour alone
     "good": (PALETTE["primary"], "circle"),
-    "too large": ("#ef6c00", "circle"),
-    "barely learns": ("#8d6e63", "circle"),
+    "too large": ("#ef6c00", "triangle-right"),
+    "barely learns": ("#8d6e63", "wedge"),
     "diverges": ("#c62828", "cross"),
     "stopped": ("#6a1b9a", "diamond"),
     "cancelled": ("#455a64", "square"),
@@ -59,7 +60,7 @@ def sweep_frame(outcomes) -> pd.DataFrame:
 def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
     """Each run's last-epoch mean training loss and test accuracy against the learning rate (log axis, labelled in
     rates), every run in both panels on one axis, each marked by its zone; Keras's default rate a dashed rule."""
-    from lib.lab.experiments import ZONES
+    from lib.lab.experiments import ZONES, describe_zones
 
     data = sweep_frame(outcomes)
     shown = [*data["learning rate"], default_lr]  # the dashed default-rate rule is always inside the axis
@@ -83,7 +84,9 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
     zone = alt.Color(
         "zone:N", scale=alt.Scale(domain=drawn, range=colors), legend=alt.Legend(orient="bottom", columns=3)
     )
-    shape = alt.Shape("zone:N", scale=alt.Scale(domain=drawn, range=shapes), legend=None)
+    shape = alt.Shape(
+        "zone:N", scale=alt.Scale(domain=drawn, range=shapes), legend=alt.Legend(orient="bottom", columns=3)
+    )
     rule = alt.Chart(pd.DataFrame({"learning rate": [default_lr]})).mark_rule(strokeDash=[4, 4]).encode(x=x)
     tooltip = ["learning rate", "zone", alt.Tooltip("mean loss, last epoch:Q", format=".4g"), "test accuracy", "tested"]
 
@@ -99,7 +102,7 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
     not_run = [f"{', '.join(untrained)}: never trained, drawn at the bottom"] if untrained else []
     stopped = ["stopped: cut short, not joined by the line"] if "stopped" in drawn else []
     diverged = "diverges" in drawn
-    return alt.vconcat(
+    chart = alt.vconcat(
         panel("mean loss, last epoch", alt.Scale(type="log"), PALETTE["muted"]).properties(
             title=alt.TitleParams(
                 ["Training loss, mean over the last epoch"]
@@ -121,10 +124,13 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
             height=200,
         ),
     ).properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return chart.properties(description=chart_text.sweep_text(describe_zones(outcomes)))
 
 
 def make_twins_chart(outcomes, labels: tuple[str, str], points: int = 120) -> alt.LayerChart:
     """Each arm's smoothed training loss against batches: the mean over seeds as a line, ± one spread as a band."""
+    from lib.lab.experiments import twin_verdict  # the verdict the page shows under the chart
+
     frames = []
     for arm, label in enumerate(labels):
         curves = [smooth(o.batch_loss) for o in outcomes[arm::2] if o.batch_loss]
@@ -148,9 +154,11 @@ def make_twins_chart(outcomes, labels: tuple[str, str], points: int = 120) -> al
         .mark_area(opacity=0.25)
         .encode(x="batch:Q", y=alt.Y("low:Q", title="training loss (smoothed)"), y2="high:Q", color=color)
     )
-    line = alt.Chart(data).mark_line().encode(x="batch:Q", y="mean:Q", color=color)
+    dash = alt.StrokeDash("run:N", scale=alt.Scale(domain=list(labels), range=PATH_DASHES[:2]), legend=None)
+    line = alt.Chart(data).mark_line().encode(x="batch:Q", y="mean:Q", color=color, strokeDash=dash)
     return (band + line).properties(
         title="Mean over seeds, ± one spread",
+        description=chart_text.twins_text(data, twin_verdict(outcomes).sentence),
         width="container",
         height=260,
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # 260 for the plot; the legend adds to it

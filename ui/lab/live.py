@@ -2,20 +2,61 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from lib.lab.announce import status_html, status_sentence
 from lib.lab.charts import make_training_chart, series_caption
 from lib.lab.jobs import JOB_QUEUE, REFRESH_SECONDS
 from lib.lab.turns import TURNS
 from ui.lab.runs import run_number
 
+PAUSE_KEY = "train_pause_live"
+
+
+def _announce(job, snap) -> None:
+    """The status line (an ARIA live region), first in the view: its text changes only when the run's state does."""
+    state = None if job is None else snap.state
+    accuracy = None if job is None or job.result is None else job.result.accuracy
+    sentence = status_sentence(state, 0 if job is None else run_number(job), accuracy)
+    st.markdown(status_html(sentence), unsafe_allow_html=True)
+
+
+def _epoch_table(history) -> None:
+    """The live chart's epoch points as a table, for a learner who wants the exact numbers (or cannot see it)."""
+    with st.expander("The data as a table", icon=":material/table:"):
+        rows = [
+            {
+                "epoch": r.epoch,
+                "training loss": r.loss,
+                "training accuracy": r.accuracy,
+                "validation loss": r.val_loss,
+                "validation accuracy": r.val_accuracy,
+            }
+            for r in history.epochs
+        ]
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True)
+        else:
+            st.caption("No epoch has finished yet: the table fills in at the end of each epoch.")
+
 
 def _draw_progress(job) -> None:
     if job is None:
+        _announce(None, None)
         st.info("Choose the settings above and press **Start training**.", icon=":material/info:")
         return
     job.touch()  # the page is still watching: the run is not abandoned
-    snap = job.snapshot()
+    snap = live = job.snapshot()
+    _announce(job, live)
+    if job.active and st.session_state.get(PAUSE_KEY):
+        snap = st.session_state.setdefault("train_frozen_snapshot", live)  # the view stays as it was when paused
+        st.caption(
+            f":material/pause: Live view paused at epoch {min(snap.epoch + 1, job.config.epochs)}, batch "
+            f"{snap.step:,}: the run goes on, and the status line above still tells when it ends."
+        )
+    else:
+        st.session_state.pop("train_frozen_snapshot", None)
     if snap.state == "queued" and snap.queue_position:
         wait = JOB_QUEUE.wait_estimate(job.id)
         st.info(
@@ -46,8 +87,9 @@ def _draw_progress(job) -> None:
         )
         st.vega_lite_chart(spec, width="stretch")
         st.caption(series_caption(list(spec["datasets"]["training"]["series"].unique())))
+        _epoch_table(snap.history)
     if job.active:
-        if snap.state == "running" and st.session_state.get("train_polling") == "slow":
+        if live.state == "running" and st.session_state.get("train_polling") == "slow":
             st.rerun(scope="app")  # it left the queue: redraw at the running pace
         return
     name = "This run" if snap.state == "cancelled" else f"Run {run_number(job)}"
@@ -73,6 +115,12 @@ def live_view(job, busy: bool) -> None:
     queued = busy and job.snapshot().state == "queued"
     st.session_state["train_polling"] = "slow" if queued else "fast"
     refresh = (QUEUED_REFRESH_SECONDS if queued else REFRESH_SECONDS) if busy else None
+    if busy:  # WCAG 2.2.2: a view that updates by itself for minutes can be paused
+        st.toggle(
+            "Pause the live view",
+            key=PAUSE_KEY,
+            help="Freezes the chart and the progress bar; the run goes on. Turn it off to catch up.",
+        )
 
     @st.fragment(run_every=refresh)
     def live_progress():

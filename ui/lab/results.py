@@ -47,7 +47,11 @@ def results(job, mnist) -> None:
             f"true {mnist.y_test[i]} → {int(top[0][0])} ({top[0][1]:.0%}); then {int(top[1][0])} ({top[1][1]:.0%})"
             for i, top in zip(result.wrong_indices, result.wrong_top, strict=True)
         ]
-        st.image([mnist.x_test[i] for i in result.wrong_indices], caption=captions, width=100)
+        alts = [
+            f"a test digit labelled {mnist.y_test[i]} that the model read as {int(top[0][0])}"
+            for i, top in zip(result.wrong_indices, result.wrong_top, strict=True)
+        ]
+        st.image([mnist.x_test[i] for i in result.wrong_indices], caption=captions, width=100, alt=alts)
     changes = None if last is None else last.weight_change
     if changes:
         st.subheader("How far training moved each layer's weights")

@@ -1,0 +1,30 @@
+"""The status line a screen reader announces on the Train page: one short sentence per state of a run, changed
+only when the state changes (never on every redraw), so a learner who cannot see the chart hears a run start,
+finish, diverge or stop."""
+
+from __future__ import annotations
+
+from html import escape
+
+SENTENCES = {
+    None: "No run yet.",
+    "queued": "Run {n} is waiting for a free place to train.",
+    "starting": "Run {n} started: building the network.",
+    "running": "Run {n} is training.",
+    "finished": "Run {n} finished{accuracy}.",
+    "stopped": "Run {n} stopped on request{accuracy}.",
+    "diverged": "Run {n} diverged: the loss blew up, so training stopped.",
+    "failed": "Run {n} failed.",
+    "cancelled": "The run was cancelled before it started.",
+}
+
+
+def status_sentence(state: str | None, number: int, test_accuracy: float | None = None) -> str:
+    """What the status line says for a run in `state` (None: no run yet)."""
+    accuracy = "" if test_accuracy is None else f": test accuracy {test_accuracy:.2%}"
+    return SENTENCES.get(state, "Run {n}: {state}.").format(n=number, accuracy=accuracy, state=state)
+
+
+def status_html(sentence: str) -> str:
+    """A polite live region: screen readers read its text whenever it changes. The sentence is escaped."""
+    return f'<div role="status" aria-live="polite" aria-atomic="true">{escape(sentence)}</div>'
