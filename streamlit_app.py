@@ -9,9 +9,10 @@ pages until st.navigation has run once) then sends its file list hidden, even on
 import streamlit as st
 
 from ui.nav import SECTIONS, all_pages
-from ui.patches import keep_keras_state_between_runs
+from ui.patches import cap_uploads_per_session, keep_keras_state_between_runs
 
 keep_keras_state_between_runs()
+cap_uploads_per_session()
 st.set_page_config(page_title="The math of neural-network training", page_icon=":material/neurology:", layout="wide")
 
 pages = {

@@ -48,7 +48,7 @@ def make_activation_chart(x, y, dy, title: str) -> alt.Chart:
     )
 
 
-def make_softmax_chart(probabilities, true_class: int | None = None) -> alt.Chart:
+def make_softmax_chart(probabilities, true_class: int | None = None, title: str = "probabilities") -> alt.Chart:
     """Bars of class probabilities; the most probable (all of them, on a tie) in the accent colour, the true
     class (when given) outlined."""
     probabilities = np.asarray(probabilities, dtype=float)
@@ -68,7 +68,7 @@ def make_softmax_chart(probabilities, true_class: int | None = None) -> alt.Char
             stroke=alt.condition(alt.datum.true, alt.value("black"), alt.value(None)),
             tooltip=["class", alt.Tooltip("probability:Q", format=".4g"), "true"],
         )
-        .properties(height=240, title=alt.Title("probabilities", subtitle=subtitle))
+        .properties(height=240, title=alt.Title(title, subtitle=subtitle))
     )
 
 
