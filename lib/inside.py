@@ -71,16 +71,28 @@ def read_digit(model, image: np.ndarray) -> Reading:
     )
 
 
+def percent(p: float) -> str:
+    """A share to one decimal, never rounded to a flat 100.0% or 0.0% that it is not."""
+    p = float(p)
+    if 0.9995 <= p < 1:
+        return "above 99.9%"
+    if 1 < p < 1.0005:
+        return "just above 100%"
+    if 0 < p < 0.0005:
+        return "below 0.1%"
+    return f"{p:.1%}"
+
+
 def reading_sentence(reading: Reading) -> str:
     """What the output layer says, in the words of its own activation."""
     digit, p = reading.predicted, float(reading.probabilities[reading.predicted])
     if reading.output_activation == "sigmoid":
         return (
-            f"It reads **{digit}**: its sigmoid output is {p:.1%}, the network's own yes/no score for {digit}. "
+            f"It reads **{digit}**: its sigmoid output is {percent(p)}, the network's own yes/no score for {digit}. "
             f"The 10 sigmoid outputs are separate scores, not shares of one belief: here they add up to "
-            f"{float(reading.probabilities.sum()):.1%}, not 100%."
+            f"{percent(float(reading.probabilities.sum()))}, not 100%."
         )
-    return f"It reads **{digit}** with probability {p:.1%} (softmax: the 10 probabilities add up to 100%)."
+    return f"It reads **{digit}** with probability {percent(p)} (softmax: the 10 probabilities add up to 100%)."
 
 
 def pixel_effects(model, image: np.ndarray, digit: int, low=None, high=None) -> np.ndarray:

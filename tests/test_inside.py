@@ -31,9 +31,11 @@ def notebook_job(mnist):
 
 
 def stroke_like(image: np.ndarray) -> np.ndarray:
-    """A 28×28 digit drawn large: upscaled ×10 to 280×280 and blurred, like a stroke on the drawing pad."""
-    big = Image.fromarray(image).resize((280, 280), Image.BICUBIC).filter(ImageFilter.GaussianBlur(3))
-    return np.asarray(big)
+    """A 28×28 digit drawn large, as the pad draws it: upscaled ×10 to 280×280, solid white ink where the digit is
+    more than half inked, and a pixel of anti-aliasing at the stroke's edge."""
+    big = np.asarray(Image.fromarray(image).resize((280, 280), Image.BICUBIC))
+    solid = np.where(big > 127, 255, 0).astype(np.uint8)
+    return np.asarray(Image.fromarray(solid).filter(ImageFilter.GaussianBlur(1)))
 
 
 def test_preparing_500_drawn_test_digits_keeps_the_networks_reading(mnist, notebook_job):
@@ -44,7 +46,7 @@ def test_preparing_500_drawn_test_digits_keeps_the_networks_reading(mnist, noteb
     again = model.predict(prepared / 255.0, verbose=0).argmax(axis=1)
     agreement = float(np.mean(original == again))
     print(f"\nprepared drawings read the same as the originals: {agreement:.1%}")
-    assert agreement >= 0.95
+    assert agreement >= 0.97
 
 
 def test_a_test_image_prepared_again_reads_as_it_did(mnist, notebook_job):
@@ -191,7 +193,9 @@ def test_the_shown_probabilities_are_the_output_layers_own(mnist, small_jobs, se
         np.testing.assert_allclose(reading.probabilities, expected, atol=1e-4)
         sentence = reading_sentence(reading)
         assert f"It reads **{int(np.argmax(logits))}**" in sentence
-        assert f"{expected[reading.predicted]:.1%}" in sentence
+        shown = expected[reading.predicted]
+        assert f"{shown:.1%}" in sentence if 0.0005 <= shown < 0.9995 else "above 99.9%" in sentence
+        assert "100.0%" not in sentence  # never a flat certainty the network did not compute
         assert ("sigmoid output" in sentence and "not 100%" in sentence) == (output == "sigmoid")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from lib.charts import make_softmax_chart
 from lib.fmt import num
@@ -42,9 +43,9 @@ def choose_network(mnist):
         record, step_net = run["record"], job.config.hidden_activation == "step"
         accuracy = record.get("test accuracy")
         label = f"run {i}: {record['hidden activation']}, {record['optimizer']}"
-        label += f", {accuracy:.1%} on the test images" if accuracy is not None else ""
-        choices[label + (" (step: zero gradient)" if step_net else "")] = job
-    choices["the notebook's network (ReLU, Adam, 5 epochs), shared"] = notebook_network(mnist)
+        label += f", {accuracy:.1%} test" if accuracy is not None else ""
+        choices[label + (" (zero gradient)" if step_net else "")] = job
+    choices["the notebook's network, shared"] = notebook_network(mnist)
     best = best_usable_run([(job.config.hidden_activation, run["record"].get("test accuracy")) for _, job, run in runs])
     label = st.selectbox(
         "Network",
@@ -52,7 +53,8 @@ def choose_network(mnist):
         index=len(choices) - 1 if best is None else best,
         key="inside_network",
         help="By default your run with the best test accuracy whose pictures mean something (a step network's "
-        "hidden layer never learns), or the notebook's network if you have none.",
+        "hidden layer never learns), else the notebook's network: ReLU, Adam, 5 epochs, trained once per server "
+        "and shared by every learner.",
     )
     return choices[label], label
 
@@ -114,7 +116,10 @@ def photo_upload() -> np.ndarray | None:
             st.session_state["inside_photo"] = str(error)
         _release(upload)
         st.session_state["inside_upload_count"] = count + 1
-        st.rerun(scope="fragment")
+        try:  # show the emptied uploader at once
+            st.rerun(scope="fragment")
+        except StreamlitAPIException:  # this is a full run of the page, not the section's own
+            st.rerun()
     kept = st.session_state.get("inside_photo")
     if isinstance(kept, str):
         st.error(kept, icon=":material/broken_image:")
