@@ -60,7 +60,7 @@ def uploads(count: int = 60, after_close_s: float = 20) -> dict:
         wait_for_idle(page)
         idle = rss_mb(url.pid)
         for _ in range(count):
-            uploader = page.locator('input[type="file"]').element_handle()
+            uploader = page.locator('[data-testid="stMainBlockContainer"] input[type="file"]').element_handle()
             uploader.set_input_files(str(photo))
             page.wait_for_function("input => !input.isConnected", arg=uploader)  # read, released, a new uploader
             wait_for_idle(page, timeout_s=120)

@@ -63,6 +63,7 @@ def test_a_stroke_drawn_with_the_mouse_gets_a_prediction_and_every_section_follo
         wait_for_idle(phone)
         clear = phone.get_by_role("button", name="Clear the pad")
         expect(clear).to_be_visible()  # no hover needed
+        clear.scroll_into_view_if_needed()
         box = clear.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
         screenshot(phone, "inside-phone")

@@ -109,13 +109,15 @@ def test_a_photo_is_read_once_then_the_uploader_is_empty_and_a_hostile_one_gets_
     at.file_uploader(key="inside_upload_0").upload("strip.png", png_bytes(1, 16_777_216), "image/png").run()
     assert not at.exception
     assert any("a strip, not a digit" in e.value for e in at.error)
-    assert [u.key for u in at.file_uploader] == ["inside_upload_1"]  # a fresh, empty uploader
+    assert [u.key for u in at.file_uploader if u.key.startswith("inside")] == [
+        "inside_upload_1"
+    ]  # a fresh, empty uploader
 
     paper = Image.fromarray(255 - mnist.x_test[0]).resize((280, 280))  # dark ink on light paper
     buffer = io.BytesIO()
     paper.save(buffer, "PNG")
     at.file_uploader(key="inside_upload_1").upload("seven.png", buffer.getvalue(), "image/png").run()
     assert not at.exception and not at.error
-    assert [u.key for u in at.file_uploader] == ["inside_upload_2"]
+    assert [u.key for u in at.file_uploader if u.key.startswith("inside")] == ["inside_upload_2"]
     assert any("It reads" in m.value for m in at.markdown)
     assert any("Your last photo" in c.value for c in at.caption)

@@ -111,7 +111,8 @@ def photo_upload() -> np.ndarray | None:
     )
     if upload is not None:
         try:
-            st.session_state["inside_photo"] = prepare_digit(picture_from_upload(upload.getvalue()))
+            digit = prepare_digit(picture_from_upload(upload.getvalue()))
+            st.session_state["inside_photo"] = digit if digit.any() else "No ink was found in this photo."
         except ImageError as error:
             st.session_state["inside_photo"] = str(error)
         _release(upload)
