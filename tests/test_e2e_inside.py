@@ -24,7 +24,7 @@ def test_a_stroke_drawn_with_the_mouse_gets_a_prediction_and_every_section_follo
         page = browser.new_page(viewport={"width": 1280, "height": 2400})
         page.set_default_timeout(120_000)
         page.goto(f"{url}/inside")
-        page.get_by_text("Draw one digit").first.wait_for(timeout=180_000)  # after the shared network trained
+        page.get_by_text("Draw one digit").first.wait_for(timeout=400_000)  # after the shared network trained
         wait_for_idle(page)
         for number in (1, 2, 3, 4):
             expect(page.get_by_role("heading", name=f"{number}.")).to_have_count(1)
