@@ -9,11 +9,12 @@ pages until st.navigation has run once) then sends its file list hidden, even on
 import streamlit as st
 
 from ui.nav import SECTIONS, all_pages
-from ui.patches import keep_keras_state_between_runs, refuse_unusable_url_values
+from ui.patches import cap_uploads_per_session, keep_keras_state_between_runs, refuse_unusable_url_values
 from ui.restart import restart_notice
 
 keep_keras_state_between_runs()
 refuse_unusable_url_values()
+cap_uploads_per_session()
 st.set_page_config(page_title="The math of neural-network training", page_icon=":material/neurology:", layout="wide")
 
 pages = {

@@ -52,9 +52,10 @@ def compute_time(repeats: int = 20) -> float:
     import numpy as np
 
     from lib.data import load_mnist
-    from lib.inside import prepare_digit, read_digit, weight_mosaic
+    from lib.inside import read_digit, weight_mosaic
     from lib.lab.config import TrainConfig
     from lib.lab.jobs import TrainingJob
+    from lib.picture import prepare_digit
 
     mnist = load_mnist()
     job = TrainingJob(TrainConfig(epochs=1, data_fraction=0.1), mnist).start()

@@ -53,7 +53,7 @@ def make_activation_chart(x, y, dy, title: str) -> alt.Chart:
     )
 
 
-def make_softmax_chart(probabilities, true_class: int | None = None) -> alt.Chart:
+def make_softmax_chart(probabilities, true_class: int | None = None, title: str = "probabilities") -> alt.Chart:
     """Bars of class probabilities; the most probable (all of them, on a tie) in the accent colour, the true
     class (when given) outlined."""
     probabilities = np.asarray(probabilities, dtype=float)
@@ -75,7 +75,7 @@ def make_softmax_chart(probabilities, true_class: int | None = None) -> alt.Char
         )
         .properties(
             height=240,
-            title=alt.Title("probabilities", subtitle=subtitle),
+            title=alt.Title(title, subtitle=subtitle),
             description=chart_text.softmax_text(probabilities, true_class),
         )
     )

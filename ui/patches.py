@@ -1,4 +1,4 @@
-"""The course's three adjustments to Streamlit 1.67, in one place, applied explicitly by streamlit_app.py."""
+"""The course's adjustments to Streamlit 1.67, in one place, applied explicitly by streamlit_app.py."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import inspect
 import streamlit as st
 
 CHECKED_ON = "1.67"  # the Streamlit version these adjustments were written against
+UPLOAD_BYTES_PER_SESSION = 10_000_000  # two files at server.maxUploadSize (5 MB): a photo and a progress file
 
 
 def keep_keras_state_between_runs() -> bool:
@@ -79,3 +80,32 @@ def route_through_the_router() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def cap_uploads_per_session(limit: int = UPLOAD_BYTES_PER_SESSION) -> bool:
+    """Keep at most `limit` bytes of uploaded files per session in server memory; True if the cap was put on.
+
+    Streamlit 1.67 keeps every file a browser PUTs (to any new file id of its own session) until that session
+    ends; server.maxUploadSize bounds each file, not their number. Before a new file is stored, the session's
+    oldest files go until the new one fits (the pages read an upload once and release it: see ui.inside).
+    """
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    original = MemoryUploadedFileManager.add_file
+    if getattr(original, "_course_patched", False):
+        return False
+
+    def add_file(self, session_id, file) -> None:
+        with self._lock:  # a snapshot: other threads add and remove files too
+            others = [f for f in self.file_storage.get(session_id, {}).values() if f.file_id != file.file_id]
+        kept = sum(len(f.data) for f in others)
+        for old in others:  # oldest first (insertion order)
+            if kept + len(file.data) <= limit:
+                break
+            self.remove_file(session_id, old.file_id)
+            kept -= len(old.data)
+        original(self, session_id, file)
+
+    add_file._course_patched = True
+    MemoryUploadedFileManager.add_file = add_file
+    return True
