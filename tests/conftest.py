@@ -14,6 +14,16 @@ def mnist():
     return load_mnist()
 
 
+@pytest.fixture(autouse=True)
+def no_shared_runs_from_earlier_tests():
+    """Each test starts as on a fresh server: no finished or running twin of its runs to reuse (identical runs are
+    trained once; tests/test_shared_runs.py checks that on purpose)."""
+    from lib.lab.shared_runs import SHARED_RUNS
+
+    SHARED_RUNS.clear()
+    yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def pages_go_through_the_router():
     """AppTest resets Streamlit's "pages/ folder" mode before every run, as if each run were the first visit to a

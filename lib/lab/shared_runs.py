@@ -79,6 +79,11 @@ class SharedRuns:
         with self._lock:
             return next((len(w) for held, _, w in self._runs.values() if held is job), 1)
 
+    def clear(self) -> None:
+        """Forget every run (a new server would know none)."""
+        with self._lock:
+            self._runs.clear()
+
     def _forget_old(self, now: float) -> None:
         for identity, (job, started, _) in list(self._runs.items()):
             if not job.active and now - started > self.max_age_s:
