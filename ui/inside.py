@@ -16,9 +16,14 @@ def notebook_network(_mnist) -> TrainingJob:
     return TrainingJob(TrainConfig(), _mnist, owner="the course", orphan_after=float("inf")).start()
 
 
+def your_runs() -> list[tuple[int, dict]]:
+    """(number, run) of the learner's runs that kept their network, numbered as in the Train page's table."""
+    return [(i, run) for i, run in enumerate(st.session_state.get("train_runs", []), start=1) if run.get("job")]
+
+
 def choose_network(mnist):
     """(job, label) of the network to look inside: one of the learner's runs, or the notebook's."""
-    runs = [(i, run) for i, run in enumerate(st.session_state.get("train_runs", []), start=1) if run.get("job")]
+    runs = your_runs()
     shared = notebook_network(mnist)
     choices = {
         f"run {i}: {run['record']['hidden activation']}, {run['record']['optimizer']}": run["job"] for i, run in runs
