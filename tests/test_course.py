@@ -15,6 +15,7 @@ ORDER = [
     "home",
     "network",
     "learning",
+    "backprop-network",
     "activations",
     "losses",
     "descent",
