@@ -39,13 +39,18 @@ def make_output_gradient_chart(d_z2_row, label: int, batch: int) -> alt.Chart:
     )
 
 
-def make_mask_chart(d_h_row, f_prime_row, d_z1_row, activation: str) -> alt.VConcatChart:
-    """For one image, per hidden neuron: f′(Z₁) (top), then ∂L/∂H (grey) and ∂L/∂Z₁ = ∂L/∂H ⊙ f′ (blue)."""
+def make_derivative_chart(f_prime_row, activation: str) -> alt.Chart:
+    """For one image, f′(Z₁) per hidden neuron: the mask for ReLU, the derivative for any other activation; zeros
+    in the accent colour."""
     f_prime = np.asarray(f_prime_row, dtype=float)
     neurons = np.arange(len(f_prime))
     off = int(np.sum(f_prime == 0))
-    top = (
-        alt.Chart(pd.DataFrame({"neuron": neurons, "f′(z)": f_prime, "off": f_prime == 0}))
+    description = (
+        f"Bar chart of {activation}′(Z₁) for one image, per hidden neuron: 0 for {off} of {len(f_prime)}, the "
+        f"others from {f_prime[f_prime != 0].min() if off < len(f_prime) else 0:.3g} to {f_prime.max():.3g}."
+    )
+    return (
+        alt.Chart(pd.DataFrame({"neuron": neurons, "f′(z)": f_prime, "off": f_prime == 0}), description=description)
         .mark_bar()
         .encode(
             x=alt.X("neuron:O", axis=alt.Axis(labelOverlap=True, values=list(range(0, len(f_prime), 8)))),
@@ -55,6 +60,14 @@ def make_mask_chart(d_h_row, f_prime_row, d_z1_row, activation: str) -> alt.VCon
         )
         .properties(width="container", height=110, title=f"{activation}′(Z₁): {off} of {len(f_prime)} are 0")
     )
+
+
+def make_mask_chart(d_h_row, f_prime_row, d_z1_row, activation: str) -> alt.VConcatChart:
+    """For one image, per hidden neuron: f′(Z₁) (top), then ∂L/∂H (grey) and ∂L/∂Z₁ = ∂L/∂H ⊙ f′ (blue)."""
+    f_prime = np.asarray(f_prime_row, dtype=float)
+    neurons = np.arange(len(f_prime))
+    off = f_prime == 0
+    top = make_derivative_chart(f_prime, activation)
     flows = pd.concat(
         [
             pd.DataFrame({"neuron": neurons, "value": np.asarray(d_h_row, float), "gradient": "∂L/∂H (arrives)"}),
@@ -77,10 +90,11 @@ def make_mask_chart(d_h_row, f_prime_row, d_z1_row, activation: str) -> alt.VCon
         )
         .properties(width="container", height=160, title="what arrives at each neuron, and what passes through")
     )
+    blocked = np.abs(np.asarray(d_z1_row, dtype=float)[off])
+    through = f"their ∂L/∂Z₁ is at most {blocked.max():.2g} in size" if off.any() else "every neuron passes gradient"
     description = (
-        f"For one image: {activation}′(Z₁) is 0 for {off} of {len(f_prime)} hidden neurons, and their ∂L/∂Z₁ is "
-        f"{'exactly 0' if off and np.all(np.asarray(d_z1_row)[f_prime == 0] == 0) else 'shown'}; the largest "
-        f"|∂L/∂H| is {np.abs(d_h_row).max():.2g} and the largest |∂L/∂Z₁| {np.abs(d_z1_row).max():.2g}."
+        f"For one image: {activation}′(Z₁) is 0 for {int(off.sum())} of {len(f_prime)} hidden neurons and {through};"
+        f" the largest |∂L/∂H| is {np.abs(d_h_row).max():.2g} and the largest |∂L/∂Z₁| {np.abs(d_z1_row).max():.2g}."
     )
     return alt.vconcat(top, bottom, description=description).properties(
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding")

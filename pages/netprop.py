@@ -8,7 +8,6 @@ through_the_router()  # first, before anything slow loads
 import pandas as pd
 import streamlit as st
 
-from lib.charts import make_softmax_chart
 from lib.choices import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from lib.glossary import link
 from lib.netprop import forward_backward, tape_gradients
@@ -47,7 +46,9 @@ st.markdown(
 st.dataframe(pd.DataFrame(shape_rows(batch, hidden, weights.activation)), hide_index=True, width="stretch")
 left, right = st.columns([1, 3])
 left.image(mnist.x_train[index * batch + example], caption=f"image {example + 1} of the batch: a {label}", width=140)
-right.altair_chart(make_softmax_chart(hand.p[example], true_class=label), width="stretch")
+shown = (key, weights.activation, batch, index, example)  # what every chart of this image depends on
+with right:
+    view.probabilities(hand, example, shown)
 st.caption(view.loss_line(hand, tape))
 
 st.header("2. The backward pass, line by line")
@@ -66,7 +67,7 @@ $\partial l/\partial z_j = \sum_k (-Y_k/P_k)\,P_k(\delta_{kj} - P_j) = -Y_j + P_
 The batch loss is the mean of $B$ such $l$, hence the $1/B$: row $b$ of ∂L/∂Z₂ is $(P_b - Y_b)/B$.
 """.replace("{jac}", link("Jacobian")).replace("{onehot}", link("one-hot"))
     )
-    view.output_gradient(hand, example)
+    view.output_gradient(hand, example, shown)
     st.markdown(
         "**The rest, one matrix product at a time**: each line below reuses the line before it and a value the "
         "forward pass kept (H, W₂, Z₁, X). The gradient of a weight matrix is (its layer's input)ᵀ · (the gradient "
@@ -75,7 +76,7 @@ The batch loss is the mean of $B$ such $l$, hence the $1/B$: row $b$ of ∂L/∂
     view.lines_table(rows)
     st.subheader("The mask: ∂L/∂Z₁ = ∂L/∂H ⊙ f′(Z₁)")
     st.markdown(f"For image {example + 1}, what reaches each hidden neuron and what it passes on ({link('mask')}):")
-    view.mask_view(hand, example, weights.activation)
+    view.mask_view(hand, example, weights.activation, shown)
     st.subheader("∂L/∂W₁ = Xᵀ · ∂L/∂Z₁: one neuron's column as a picture")
     view.column_view(hand, hidden)
     st.page_link(
@@ -92,14 +93,18 @@ The batch loss is the mean of $B$ such $l$, hence the $1/B$: row $b$ of ∂L/∂
     swapped = st.selectbox(
         "Hidden activation",
         HIDDEN_ACTIVATIONS,
+        index=HIDDEN_ACTIVATIONS.index("sigmoid"),
         format_func=lambda k: ACTIVATIONS[k].label,
         key="netprop_activation",
         **BOUND,
     )
-    swap_hand, _, swap_rows = view.batch_pass(key, swapped, batch, index, weights, mnist)
-    view.mask_view(swap_hand, example, swapped)
-    st.caption(check_sentence(swap_rows))
-    view.activation_table(batch, index, weights, mnist)
+    if swapped == weights.activation:
+        st.caption("That is this network's own activation: its f′ is the one drawn in section 2. Pick another.")
+    else:
+        swap_hand, _, swap_rows = view.batch_pass(key, swapped, batch, index, weights, mnist)
+        view.mask_view(swap_hand, example, swapped, (key, swapped, batch, index, example), full=False)
+        st.caption(check_sentence(swap_rows))
+    view.activation_table(key, batch, index, weights, mnist)
     st.markdown(
         f"A deeper stack: six hidden layers of 64 between the pixels and the 10 outputs, at initialisation. Every "
         f"layer multiplies the gradient on its way back by its f′ and its weights ({link('vanishing gradients')}):"

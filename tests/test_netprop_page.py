@@ -56,8 +56,9 @@ def test_batch_network_and_activation_change_what_the_page_shows(page):
     at.select_slider(key="netprop_batch_size").set_value(128).run()
     assert "128 × 64" in list(at.dataframe[0].value["shape"])
     assert any("of the 128 images" in c for c in captions(at))
-    at.selectbox(key="netprop_activation").set_value("sigmoid").run()
-    assert any(c.startswith("With sigmoid, f′(Z₁) is non-zero for all 64") for c in captions(at))
+    assert any(c.startswith("With sigmoid, f′(Z₁) is non-zero for all 64") for c in captions(at))  # swapped in
+    at.selectbox(key="netprop_activation").set_value("relu").run()
+    assert any(c.startswith("That is this network's own activation") for c in captions(at))
     at.selectbox(key="netprop_activation").set_value("step").run()
     assert any("f′(Z₁) is 0 for all 64 hidden neurons" in c for c in captions(at))
     assert not at.exception

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lib.charts import make_softmax_chart
 from lib.choices import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from lib.fmt import num
 from lib.inside import signed_image
@@ -22,7 +23,12 @@ from lib.netprop import (
     untrained,
     weights_of,
 )
-from lib.netprop_charts import make_deep_stack_chart, make_mask_chart, make_output_gradient_chart
+from lib.netprop_charts import (
+    make_deep_stack_chart,
+    make_derivative_chart,
+    make_mask_chart,
+    make_output_gradient_chart,
+)
 from lib.netprop_cost import multiply_adds, time_passes, totals
 from lib.netprop_text import check_sentence, column_sentence, deep_stack_sentence, entry_sentence, mask_sentence
 from ui.common import stop_here
@@ -108,9 +114,25 @@ def _costs(batch: int, hidden: int, activation: str, _weights: Weights, _x, _y) 
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _deep(seed: int, _mnist) -> dict:
+def _deep(seed: int, _mnist) -> tuple[dict, dict]:
     x, y = load_batch(_mnist.x_train, _mnist.y_train, 64, 0)
-    return {activation: deep_stack_norms(x, y, activation, seed=seed) for activation in ("sigmoid", "relu")}
+    norms = {activation: deep_stack_norms(x, y, activation, seed=seed) for activation in ("sigmoid", "relu")}
+    return norms, make_deep_stack_chart(norms).to_dict()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _spec(name: str, key: tuple, _build) -> dict:
+    return _build().to_dict(validate=False)  # the builders' specs are validated in tests/test_netprop_charts.py
+
+
+def chart(name: str, key: tuple, build) -> None:
+    """An Altair chart, drawn from a spec kept per (chart, what it shows): going back to a batch costs nothing."""
+    st.vega_lite_chart(_spec(name, key, build), width="stretch")
+
+
+def probabilities(hand, example: int, key: tuple) -> None:
+    label = int(hand.y[example])
+    chart("softmax", key, lambda: make_softmax_chart(hand.p[example], true_class=label))
 
 
 def lines_table(rows: list[dict]) -> None:
@@ -126,22 +148,25 @@ def lines_table(rows: list[dict]) -> None:
     st.caption(check_sentence(rows))
 
 
-def output_gradient(hand, example: int) -> None:
+def output_gradient(hand, example: int, key: tuple) -> None:
     label, batch = int(hand.y[example]), len(hand.y)
     _, via_jacobian = jacobian_route(hand.p[example], label)
     gap = np.abs(via_jacobian / batch - hand.grads["dZ2"][example]).max()
-    st.altair_chart(make_output_gradient_chart(hand.grads["dZ2"][example], label, batch), width="stretch")
+    chart("dZ2", key, lambda: make_output_gradient_chart(hand.grads["dZ2"][example], label, batch))
     st.caption(
         f"The Jacobian route for this image (diag(P) − P·Pᵀ times −Y/P, then ÷ {batch}) and (P − Y)/{batch} "
         f"differ by at most {gap:.1e}."
     )
 
 
-def mask_view(hand, example: int, activation: str) -> None:
+def mask_view(hand, example: int, activation: str, key: tuple, full: bool = True) -> None:
+    """The mask (f′) for one image; in full, with what arrives at each neuron and what passes through."""
     name = ACTIVATIONS[activation].label.split(" — ")[0]
-    grads = hand.grads
-    chart = make_mask_chart(grads["dH"][example], grads["f′"][example], grads["dZ1"][example], name)
-    st.altair_chart(chart, width="stretch")
+    g = hand.grads
+    if full:
+        chart("mask", key, lambda: make_mask_chart(g["dH"][example], g["f′"][example], g["dZ1"][example], name))
+    else:
+        chart("derivative", key, lambda: make_derivative_chart(g["f′"][example], name))
     st.caption(mask_sentence(hand, example, activation))
 
 
@@ -162,10 +187,11 @@ def column_view(hand, hidden: int) -> None:
     right.markdown(entry_sentence(terms, total, float(hand.grads["dW1"][pixel, neuron]), pixel, neuron))
 
 
-def activation_table(batch: int, index: int, weights: Weights, mnist) -> None:
-    """Every hidden activation on the same weights and batch, by hand: f′, how much is blocked, what reaches W₁."""
+@st.cache_data(max_entries=48, show_spinner=False)
+def _activation_rows(key: str, batch: int, index: int, _weights: Weights, _mnist) -> list[dict]:
     rows = []
-    x, y = load_batch(mnist.x_train, mnist.y_train, batch, index)
+    x, y = load_batch(_mnist.x_train, _mnist.y_train, batch, index)
+    weights = _weights
     for activation in HIDDEN_ACTIVATIONS:
         hand = forward_backward(weights.with_activation(activation), x, y)
         rows.append(
@@ -176,8 +202,13 @@ def activation_table(batch: int, index: int, weights: Weights, mnist) -> None:
                 "‖∂L/∂W₁‖": float(np.linalg.norm(hand.grads["dW1"])),
             }
         )
+    return rows
+
+
+def activation_table(key: str, batch: int, index: int, weights: Weights, mnist) -> None:
+    """Every hidden activation on the same weights and batch, by hand: f′, how much is blocked, what reaches W₁."""
     st.dataframe(
-        pd.DataFrame(rows),
+        pd.DataFrame(_activation_rows(key, batch, index, weights, mnist)),
         hide_index=True,
         width="stretch",
         column_config={
@@ -189,8 +220,8 @@ def activation_table(batch: int, index: int, weights: Weights, mnist) -> None:
 
 def deep_stack(mnist) -> None:
     seed = st.number_input("Seed of the deep stack's weights", 0, 10_000, 0, key="netprop_deep_seed", **BOUND)
-    norms = _deep(int(seed), mnist)
-    st.altair_chart(make_deep_stack_chart(norms), width="stretch")
+    norms, spec = _deep(int(seed), mnist)
+    st.vega_lite_chart(spec, width="stretch")  # drawn once per seed: its numbers depend on nothing else
     st.caption(deep_stack_sentence(norms) + " (64 real training images, zero biases, Glorot-uniform weights.)")
 
 
