@@ -30,7 +30,7 @@ def timed(at, widget, value) -> float:
 
 
 def main(quick: bool) -> dict:
-    at = open_page("pages/netprop.py")
+    at = open_page("pages/backprop_network.py")
     answer_gate(at, "netprop_negative", 0)
     answer_gate(at, "netprop_off", 0)
     assert len(at.header) == 5, "the whole page must be drawn"

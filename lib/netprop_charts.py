@@ -58,7 +58,7 @@ def make_derivative_chart(f_prime_row, activation: str) -> alt.Chart:
             color=alt.condition(alt.datum.off, alt.value(PALETTE["accent"]), alt.value(PALETTE["primary"])),
             tooltip=["neuron", alt.Tooltip("f′(z):Q", format=".4g"), "off"],
         )
-        .properties(width="container", height=110, title=f"{activation}′(Z₁): {off} of {len(f_prime)} are 0")
+        .properties(height=110, title=f"{activation}′(Z₁): {off} of {len(f_prime)} are 0")
     )
 
 
@@ -67,7 +67,7 @@ def make_mask_chart(d_h_row, f_prime_row, d_z1_row, activation: str) -> alt.VCon
     f_prime = np.asarray(f_prime_row, dtype=float)
     neurons = np.arange(len(f_prime))
     off = f_prime == 0
-    top = make_derivative_chart(f_prime, activation)
+    top = make_derivative_chart(f_prime, activation).properties(width="container")
     flows = pd.concat(
         [
             pd.DataFrame({"neuron": neurons, "value": np.asarray(d_h_row, float), "gradient": "∂L/∂H (arrives)"}),

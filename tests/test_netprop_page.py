@@ -6,7 +6,7 @@ import pytest
 from lib.netsheet import make_sheet
 from tests.test_pages import answer_gate, chart_specs, open_page
 
-PAGE = "pages/netprop.py"
+PAGE = "pages/backprop_network.py"
 
 
 @pytest.fixture(scope="module")

@@ -114,10 +114,9 @@ def _costs(batch: int, hidden: int, activation: str, _weights: Weights, _x, _y) 
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _deep(seed: int, _mnist) -> tuple[dict, dict]:
+def _deep(seed: int, _mnist) -> dict:
     x, y = load_batch(_mnist.x_train, _mnist.y_train, 64, 0)
-    norms = {activation: deep_stack_norms(x, y, activation, seed=seed) for activation in ("sigmoid", "relu")}
-    return norms, make_deep_stack_chart(norms).to_dict()
+    return {activation: deep_stack_norms(x, y, activation, seed=seed) for activation in ("sigmoid", "relu")}
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -165,8 +164,8 @@ def mask_view(hand, example: int, activation: str, key: tuple, full: bool = True
     g = hand.grads
     if full:
         chart("mask", key, lambda: make_mask_chart(g["dH"][example], g["f′"][example], g["dZ1"][example], name))
-    else:
-        chart("derivative", key, lambda: make_derivative_chart(g["f′"][example], name))
+    else:  # drawn by Altair each time: a lone chart drawn from a kept spec lost its height in Chromium
+        st.altair_chart(make_derivative_chart(g["f′"][example], name), width="stretch")
     st.caption(mask_sentence(hand, example, activation))
 
 
@@ -176,12 +175,10 @@ def column_view(hand, hidden: int) -> None:
     neuron = st.slider("Hidden neuron", 0, max(hidden - 1, 1), top, key=f"netprop_neuron_{hidden}") if hidden > 1 else 0
     left, right = st.columns([1, 2])
     column = hand.grads["dW1"][:, neuron].reshape(28, 28)
-    left.image(
-        signed_image(column, zoom=6),
-        width=168,
-        caption=f"∂L/∂W₁[:, {neuron}] as 28 × 28 (red: this pixel's weight should shrink, blue: grow)",
-    )
-    right.caption(column_sentence(hand, neuron))
+    caption = f"∂L/∂W₁[:, {neuron}] as 28 × 28 (red: this pixel's weight should shrink, blue: grow)"
+    finding = column_sentence(hand, neuron)
+    left.image(signed_image(column, zoom=6), width=168, caption=caption, alt=f"{caption}. {finding}")
+    right.caption(finding)
     pixel = int(np.argmax(np.abs(hand.grads["dW1"][:, neuron])))
     terms, total = one_entry(hand, pixel, neuron)
     right.markdown(entry_sentence(terms, total, float(hand.grads["dW1"][pixel, neuron]), pixel, neuron))
@@ -220,8 +217,8 @@ def activation_table(key: str, batch: int, index: int, weights: Weights, mnist) 
 
 def deep_stack(mnist) -> None:
     seed = st.number_input("Seed of the deep stack's weights", 0, 10_000, 0, key="netprop_deep_seed", **BOUND)
-    norms, spec = _deep(int(seed), mnist)
-    st.vega_lite_chart(spec, width="stretch")  # drawn once per seed: its numbers depend on nothing else
+    norms = _deep(int(seed), mnist)
+    st.altair_chart(make_deep_stack_chart(norms), width="stretch")
     st.caption(deep_stack_sentence(norms) + " (64 real training images, zero biases, Glorot-uniform weights.)")
 
 

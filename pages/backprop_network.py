@@ -45,7 +45,8 @@ st.markdown(
 )
 st.dataframe(pd.DataFrame(shape_rows(batch, hidden, weights.activation)), hide_index=True, width="stretch")
 left, right = st.columns([1, 3])
-left.image(mnist.x_train[index * batch + example], caption=f"image {example + 1} of the batch: a {label}", width=140)
+shown_text = f"image {example + 1} of the batch: a handwritten {label}"
+left.image(mnist.x_train[index * batch + example], caption=shown_text, alt=shown_text, width=140)
 shown = (key, weights.activation, batch, index, example)  # what every chart of this image depends on
 with right:
     view.probabilities(hand, example, shown)
