@@ -165,7 +165,7 @@ def mask_view(hand, example: int, activation: str, key: tuple, full: bool = True
     if full:
         chart("mask", key, lambda: make_mask_chart(g["dH"][example], g["f′"][example], g["dZ1"][example], name))
     else:  # drawn by Altair each time: a lone chart drawn from a kept spec lost its height in Chromium
-        st.altair_chart(make_derivative_chart(g["f′"][example], name), width="stretch")
+        st.altair_chart(make_derivative_chart(g["f′"][example], name), width="stretch", height=190)
     st.caption(mask_sentence(hand, example, activation))
 
 
@@ -218,7 +218,7 @@ def activation_table(key: str, batch: int, index: int, weights: Weights, mnist) 
 def deep_stack(mnist) -> None:
     seed = st.number_input("Seed of the deep stack's weights", 0, 10_000, 0, key="netprop_deep_seed", **BOUND)
     norms = _deep(int(seed), mnist)
-    st.altair_chart(make_deep_stack_chart(norms), width="stretch")
+    st.altair_chart(make_deep_stack_chart(norms), width="stretch", height=340)
     st.caption(deep_stack_sentence(norms) + " (64 real training images, zero biases, Glorot-uniform weights.)")
 
 
