@@ -31,8 +31,8 @@ def timed(at, widget, value) -> float:
 
 def main(quick: bool) -> dict:
     at = open_page("pages/backprop_network.py")
-    answer_gate(at, "netprop_negative", 0)
-    answer_gate(at, "netprop_off", 0)
+    answer_gate(at, "netprop_negative", "only the true digit's")
+    answer_gate(at, "netprop_off", "exactly 0: nothing flows back through it")
     assert len(at.header) == 5, "the whole page must be drawn"
     timed(at, at.number_input(key="netprop_batch"), 1)  # warm: the first rerun after the gates
     new_batch = [timed(at, at.number_input(key="netprop_batch"), b) for b in range(2, 12)]
@@ -52,8 +52,8 @@ def main(quick: bool) -> dict:
         while len(at.header) < 5 and time.monotonic() < deadline:  # the shared network trains once per server
             time.sleep(2)
             at.run()
-        answer_gate(at, "netprop_negative", 0)
-        answer_gate(at, "netprop_off", 0)
+        answer_gate(at, "netprop_negative", "only the true digit's")
+        answer_gate(at, "netprop_off", "exactly 0: nothing flows back through it")
         switches = [timed(at, at.selectbox(key="netprop_network"), choice) for choice in ["untrained", "notebook"] * 3]
         result["switch_trained_untrained_median_s"] = round(statistics.median(switches), 3)
     reference = open_page("pages/learning.py")  # another lesson's rerun, measured in the same process: the scale

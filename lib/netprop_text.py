@@ -106,7 +106,7 @@ def deep_stack_sentence(norms: dict) -> str:
     return f"At initialisation, on the same {len(next(iter(norms.values())))} hidden layers: " + "; ".join(parts) + "."
 
 
-def netprop_negative(d_z2_row: np.ndarray, label: int, batch: int) -> Prediction:
+def netprop_negative(d_z2_row: np.ndarray, label: int, batch: int, state: dict | None = None) -> Prediction:
     negative = [int(k) for k in np.flatnonzero(d_z2_row < 0)]
     others = [k for k in range(len(d_z2_row)) if k != label]
     answer = 0 if negative == [label] else 1 if negative == others else 2 if not negative else 3
@@ -118,10 +118,11 @@ def netprop_negative(d_z2_row: np.ndarray, label: int, batch: int) -> Prediction
         answer,
         f"For the image shown (a {label}) the negative entries are at "
         f"{and_list(negative) if negative else 'no digit'}; ∂L/∂Z₂[{label}] = {num(d_z2_row[label], '.4g')}.",
+        state=state or {},
     )
 
 
-def netprop_off(hand: Pass, activation: str) -> Prediction:
+def netprop_off(hand: Pass, activation: str, state: dict | None = None) -> Prediction:
     negative = hand.z1 < 0
     flowing = np.abs(hand.grads["dZ1"][negative])
     answer = 0 if flowing.size and flowing.max() == 0 else 1
@@ -136,4 +137,5 @@ def netprop_off(hand: Pass, activation: str) -> Prediction:
         ("exactly 0: nothing flows back through it", "a non-zero amount"),
         answer,
         f"In this batch {int(negative.sum()):,} of the {negative.size:,} entries of Z₁ are negative, and {found}.",
+        state=state or {},
     )

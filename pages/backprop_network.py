@@ -54,8 +54,14 @@ st.caption(view.loss_line(hand, tape))
 
 st.header("2. The backward pass, line by line")
 st.markdown("Two predictions first: the backward pass below answers both.")
-first = gate(netprop_negative(hand.grads["dZ2"][example], label, batch))
-second = gate(netprop_off(hand, weights.activation))
+state = {"network": key.replace(":", " "), "batch size": batch, "batch": index}  # what decides the answers
+hidden_text = "the backward pass"
+first = gate(
+    netprop_negative(hand.grads["dZ2"][example], label, batch, state | {"image": example + 1}),
+    keeps_reveal=True,
+    hides=hidden_text,
+)
+second = gate(netprop_off(hand, weights.activation, state), keeps_reveal=True, hides=hidden_text)
 if not (first and second):
     st.info("Lock in both predictions to see the backward pass.", icon=":material/lock:")
 else:

@@ -30,15 +30,14 @@ def test_the_backward_pass_stays_hidden_until_both_predictions_are_locked_in(pag
     assert len(at.get("vega_lite_chart")) == 1  # the probabilities only: no gradient is on screen yet
     shapes = dict(zip(at.dataframe[0].value["matrix"], at.dataframe[0].value["shape"], strict=True))
     assert shapes["Z₁ = X·W₁ + b₁"] == "32 × 64" and shapes["Z₂ = H·W₂ + b₂"] == "32 × 10"
-    answer_gate(at, "netprop_negative", 0)
+    answer_gate(at, "netprop_negative", "only the true digit's")
     assert len(headers(at)) == 2
-    answer_gate(at, "netprop_off", 0)
+    answer_gate(at, "netprop_off", "exactly 0: nothing flows back through it")
     assert not at.exception
     assert headers(at)[2:] == ["3. Other hidden activations", "4. What it costs", "5. Backprop by hand, checked"]
-    assert at.session_state["progress"]["gates"] == {
-        "netprop_negative": {"correct": True},  # untrained ReLU network: only the true digit's entry is negative
-        "netprop_off": {"correct": True},  # and a ReLU neuron that is off passes back exactly 0
-    }
+    gates = at.session_state["progress"]["gates"]
+    assert gates["netprop_negative"]["answers"][-1]["correct"]  # untrained ReLU: only the true digit's is negative
+    assert gates["netprop_off"]["answers"][-1]["correct"]  # and a ReLU neuron that is off passes back exactly 0
     assert any("agree to within 1e-05" in c for c in captions(at))
     assert [link.proto.page for link in at.get("page_link")] == ["backprop", "activations"]  # one neuron; Next
 
