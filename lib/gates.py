@@ -19,6 +19,8 @@ GATES = {
     "network_width": "pages/network.py",
     "learning_step": "pages/learning.py",
     "learning_epoch": "pages/learning.py",
+    "netprop_negative": "pages/backprop_network.py",
+    "netprop_off": "pages/backprop_network.py",
     "activations_boundary": "pages/activations.py",
     "activations_temperature": "pages/activations.py",
     "losses_over_one": "pages/losses.py",

@@ -20,6 +20,17 @@ TERMS = {
     "forward pass": "Computing the network's outputs and the loss from the inputs, layer by layer.",
     "backward pass": "Backpropagation: the chain rule applied from the loss back to every parameter.",
     "backpropagation": "Computing every gradient by the chain rule, from the loss backwards, reusing forward values.",
+    "automatic differentiation": "Autodiff: the framework records the forward pass and applies the chain rule to "
+    "it, exactly (not by finite differences). TensorFlow's tf.GradientTape does it; backprop is its reverse mode.",
+    "one-hot": "A label written as a vector of 0s with a single 1 at the true class: digit 3 is (0,0,0,1,0,0,0,0,0,0).",
+    "Jacobian": "The matrix of every partial derivative of a vector function: entry (k, j) is ∂outputₖ/∂inputⱼ. "
+    "Softmax's is diag(P) − P·Pᵀ.",
+    "mask": "ReLU's derivative as a matrix of 0s and 1s (1 where the neuron's input is positive): backprop multiplies "
+    "the gradient by it, so nothing flows back through a neuron that is off.",
+    "vanishing gradients": "Gradients that shrink layer by layer on their way back through a deep network (each "
+    "layer multiplies them by its f′ and its weights), so the first layers barely learn. Sigmoid is prone to it.",
+    "multiply-add": "One multiplication and one addition: the unit of work of a matrix product. An m×k matrix times "
+    "a k×n one takes m·k·n of them.",
     "gradient descent": "Repeatedly moving the parameters a little against the gradient of the loss.",
     "stochastic gradient descent": "Gradient descent on one random batch at a time: each step's gradient is a "
     "noisy estimate of the full-data gradient. Full-batch gradient descent uses all the data for every step.",

@@ -1,5 +1,6 @@
-"""A learner's progress: lessons seen and predictions made, each answer with the exact settings it was about. It
-lives in the session and travels as a small JSON file; an uploaded file is checked before anything is changed.
+"""A learner's progress: lessons seen, backprop worksheets finished and predictions made, each answer with the
+exact settings it was about. It lives in the session and travels as a small JSON file; an uploaded file is checked
+before anything is changed.
 
 Version 2 keeps every locked answer (lib.gates); a version-1 file (one right/wrong per prediction) still loads.
 """
@@ -15,6 +16,7 @@ from lib.untrusted import literal
 
 VERSION = 2
 MAX_BYTES = 64_000
+MAX_WORKSHEETS = 100_000
 MAX_STATE_ITEMS, MAX_TEXT = 16, 300
 WORDS = re.compile(r"[\w .,'()/+−-]{0,80}")  # a state's names and words: nothing Markdown would act on
 MAX_DEPTH = 10  # brackets and braces inside one another: a version-2 file needs 7
@@ -27,12 +29,19 @@ class ProgressError(ValueError):
 
 
 def empty() -> dict:
-    return {"version": VERSION, "seen": [], "gates": {}}
+    return {"version": VERSION, "seen": [], "gates": {}, "worksheets": 0}
 
 
 def to_json(progress: dict) -> str:
     return json.dumps(
-        {"version": VERSION, "seen": sorted(progress["seen"]), "gates": progress["gates"]}, indent=1, sort_keys=True
+        {
+            "version": VERSION,
+            "seen": sorted(progress["seen"]),
+            "gates": progress["gates"],
+            "worksheets": progress.get("worksheets", 0),
+        },
+        indent=1,
+        sort_keys=True,
     )
 
 
@@ -113,7 +122,10 @@ def from_json(payload: bytes, known_pages: set[str], known_gates: set[str]) -> d
         if answers is None:
             raise ProgressError(f"The prediction {literal(key, 40)} is malformed.")
         restored[key] = {"answers": answers}
-    return {"version": VERSION, "seen": sorted(set(seen)), "gates": restored}
+    worksheets = data.get("worksheets", 0)  # files saved before worksheets existed have none
+    if type(worksheets) is not int or not 0 <= worksheets <= MAX_WORKSHEETS:
+        raise ProgressError("The file's count of worksheets finished is malformed.")
+    return {"version": VERSION, "seen": sorted(set(seen)), "gates": restored, "worksheets": worksheets}
 
 
 def _gate_v1(record) -> list | None:
@@ -170,8 +182,11 @@ def summary(progress: dict, lessons: int, gates: int) -> str:
     made = sum(bool(record["answers"]) for record in progress["gates"].values())
     right = sum(answer["correct"] for answer in locked)
     scores = f" ({right} right)" if len(locked) == made else f" ({len(locked)} answers, {right} right)"
-    return f"{len(progress['seen'])} of {lessons} pages seen · {made} of {gates} predictions made" + (
-        scores if made else ""
+    sheets = progress.get("worksheets", 0)
+    return (
+        f"{len(progress['seen'])} of {lessons} pages seen · {made} of {gates} predictions made"
+        + (scores if made else "")
+        + (f" · {sheets:,} backprop worksheet{'' if sheets == 1 else 's'} finished" if sheets else "")
     )
 
 

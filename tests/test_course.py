@@ -1,6 +1,7 @@
 """A course a learner can follow: the order, the way on, the glossary, predictions before results, progress."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ ORDER = [
     "home",
     "network",
     "learning",
+    "backprop_network",
     "activations",
     "losses",
     "descent",
@@ -31,6 +33,12 @@ def test_the_order_follows_the_notebooks_argument_and_each_page_leads_to_the_nex
     for here, there in zip(ORDER[:-2], ORDER[1:-1], strict=True):
         spec = next(s for s in all_pages() if s.url_path == here)
         assert next_page(spec.path).url_path == there
+
+
+def test_every_url_is_its_file_name_so_a_deep_link_to_a_fresh_server_finds_its_page():
+    # Before the router's first run a fresh server knows the pages only by their file names (pages/ folder mode):
+    # a URL that differs from the file name opens with a "Page not found" dialog.
+    assert [spec.url_path for spec in all_pages()] == [Path(spec.path).stem for spec in all_pages()]
 
 
 def test_every_page_ends_with_a_link_to_the_next_one():

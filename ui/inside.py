@@ -35,10 +35,14 @@ def notebook_network(_mnist) -> TrainingJob:
     return TrainingJob(TrainConfig(), _mnist, owner="the course", orphan_after=float("inf")).start()
 
 
+def your_runs() -> list[tuple[int, dict]]:
+    """(number, run) of the learner's runs that kept their network, numbered as in the Train page's table."""
+    return [(i, run) for i, run in enumerate(st.session_state.get("train_runs", []), start=1) if run.get("job")]
+
+
 def choose_network(mnist):
     """(job, label) of the network to look inside: the learner's best usable run by default, else the notebook's."""
-    numbered = enumerate(st.session_state.get("train_runs", []), start=1)  # numbered as in Train MNIST's table
-    runs = [(i, run["job"], run) for i, run in numbered if run.get("job")]
+    runs = [(i, run["job"], run) for i, run in your_runs()]
     choices = {}
     for i, job, run in runs:
         record, step_net = run["record"], job.config.hidden_activation == "step"

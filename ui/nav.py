@@ -34,6 +34,13 @@ SECTIONS: dict[str, list[PageSpec]] = {
             "One real batch through the real network: forward pass, loss, backward pass, one optimizer step.",
         ),
         PageSpec(
+            "pages/backprop_network.py",
+            "Backprop through the network",
+            ":material/swap_vert:",
+            "backprop_network",
+            "Every gradient of the 784-64-10 network in matrix form, by hand and by autodiff, on a real batch.",
+        ),
+        PageSpec(
             "pages/activations.py",
             "Activation functions",
             ":material/show_chart:",

@@ -19,6 +19,10 @@ def mark_seen(path: str) -> None:
         seen.append(path)
 
 
+def finish_worksheet() -> None:
+    progress()["worksheets"] = progress().get("worksheets", 0) + 1
+
+
 def _load_upload() -> None:
     upload = st.session_state.get("progress_upload")
     if upload is None:
