@@ -1,5 +1,6 @@
-"""A learner's progress: lessons seen and predictions made. It lives in the session and travels as a small JSON
-file (the server keeps nothing per learner); an uploaded file is checked before anything is changed."""
+"""A learner's progress: lessons seen and predictions made. It lives in the session (shared with the browser's other
+sessions by lib/learners.py) and travels as a small JSON file; an uploaded file is checked before anything is
+changed."""
 
 from __future__ import annotations
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import textwrap
 import uuid
@@ -10,6 +9,7 @@ import uuid
 import streamlit as st
 
 from lib.data import MNIST, Mnist
+from ui.learner import visitor_id  # noqa: F401  (the pages import it from here)
 from ui.nav import all_pages, next_page
 from ui.progress import mark_seen, progress_panel
 
@@ -47,22 +47,6 @@ def _device_label() -> str:
 
 
 SERVER_ID = uuid.uuid4().hex[:8]  # new at every server start: how a page tells that the server restarted
-
-
-def visitor_id() -> str:
-    """One id per browser, shared by its tabs: from the token inside Streamlit's XSRF cookie (its masked string
-    changes per page load, the token does not); a per-session id where there is no cookie."""
-    raw = st.context.cookies.get("_streamlit_xsrf") if st.context.cookies else None
-    if raw:
-        try:
-            from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
-
-            token, _ = decode_xsrf_token_string(raw)
-            if token:
-                return hashlib.sha256(token).hexdigest()[:16]
-        except Exception:  # an unexpected cookie format: fall back to this tab alone
-            pass
-    return st.session_state.setdefault("_visitor_id", uuid.uuid4().hex[:16])
 
 
 def _run_status() -> None:
