@@ -21,6 +21,7 @@ from ui.common import correction, show_code
 from ui.gate import gate
 from ui.links import BOUND, lesson_link, link_end, link_start
 from ui.quiz import quiz
+from ui.widgets import GRID_SLIDER_WIDTH, slider_grid
 
 st.title("Activation functions")
 st.markdown(
@@ -57,12 +58,14 @@ st.markdown(
     "layer) into positive numbers that add up to 1; the prediction is the largest. The temperature T sharpens "
     "(T < 1) or flattens (T > 1) the distribution."
 )
-slider_cols = st.columns(3)
+grid = slider_grid()
 logits = [
-    slider_cols[i % 3].slider(f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}", **BOUND)
+    grid.slider(f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}", width=GRID_SLIDER_WIDTH, **BOUND)
     for i, v in enumerate([2.0, 1.0, 0.1, -1.0, 0.5])
 ]
-temperature = slider_cols[2].slider("temperature T", 0.1, 5.0, 1.0, 0.1, key="activations_temperature", **BOUND)
+temperature = grid.slider(
+    "temperature T", 0.1, 5.0, 1.0, 0.1, key="activations_temperature", width=GRID_SLIDER_WIDTH, **BOUND
+)
 probs = softmax(logits, temperature)
 st.altair_chart(make_softmax_chart(probs), width="stretch", height=280)
 top = tied_max(probs)

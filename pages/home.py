@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from lib.series import digit_grid
-from ui.common import get_mnist
+from ui.common import get_mnist, page_link
 from ui.nav import SECTIONS
 
 st.title("The math of neural-network training")
@@ -18,17 +18,22 @@ st.markdown(
 This course follows one notebook, *neural-net-math-overview* (teaching-data-science), which explains the math
 behind training a small neural network. The notebook's network reads handwritten digits and takes only a few
 lines of Keras (quoted as the notebook writes them):
-
-```python
-neural_net = tf.keras.Sequential([
+"""
+)
+st.code(  # wrapped, not cut or scrolled, on any screen
+    """neural_net = tf.keras.Sequential([
     tf.keras.layers.Flatten(input_shape=(28, 28)),     # input: a 28×28 image → 784 numbers
     tf.keras.layers.Dense(64, activation='relu'),      # hidden layer: 64 neurons
     tf.keras.layers.Dense(10, activation='softmax')    # output: 10 probabilities
 ])
 neural_net.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
 neural_net.fit(train_images, train_labels, epochs=5)
-```
-
+""",
+    language="python",
+    wrap_lines=True,
+)
+st.markdown(
+    """
 This course unpacks the math inside those lines — parameters, activation functions, loss functions,
 gradient descent, optimizers and backpropagation — with charts you can move and numbers computed
 on the spot by real TensorFlow code. Then it lets you train the network yourself. Where the notebook is
@@ -36,7 +41,7 @@ wrong, the lesson shows the correct math and says so.
 
 **What you need:** a little calculus — what a derivative is, and the chain rule (the lessons recall both).
 No machine-learning background. Each lesson asks you to predict a result before it shows it, and your
-progress (in the sidebar) can be downloaded and picked up later.
+progress (in the sidebar) is kept for this browser, and can be downloaded to pick it up later.
 """
 )
 
@@ -47,7 +52,7 @@ for section, specs in SECTIONS.items():
         continue
     st.subheader(section)
     for spec in specs:
-        st.page_link(spec.path, label=f"**{spec.title}** — {spec.summary}", icon=spec.icon)
+        page_link(spec)
 
 st.header("The data: real handwritten digits")
 mnist, problem = get_mnist(wait=3.0)

@@ -78,7 +78,14 @@ def end_of_page(url_path: str) -> None:
     following = next_page(spec.path)
     if following is not None:
         st.divider()
-        st.page_link(following.path, label=f"Next: **{following.title}** — {following.summary}", icon=following.icon)
+        page_link(following, "Next: ")
+
+
+def page_link(spec, prefix: str = "") -> None:
+    """A link to a page, with its one-line summary under it: a link's label stays on one line and is cut short
+    with "…" on a narrow screen, so the summary goes in a caption, which wraps."""
+    st.page_link(spec.path, label=f"{prefix}**{spec.title}**", icon=spec.icon)
+    st.caption(spec.summary)
 
 
 def sidebar() -> None:
@@ -106,6 +113,14 @@ def stop_here() -> None:
     """End the page early (with a message already shown), still drawing the shared sidebar."""
     sidebar()
     st.stop()
+
+
+def graph_with_text(dot: str, rows: list[dict]) -> None:
+    """A graphviz picture, and the same graph as a table under it: on a phone the picture shrinks to the screen's
+    width and its text becomes too small to read."""
+    st.graphviz_chart(dot)
+    with st.expander("The same graph as a table (easier to read on a phone)", icon=":material/table_rows:"):
+        st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def correction(text: str) -> None:
