@@ -27,7 +27,7 @@ def _env_number(name: str, default: float, smallest: float) -> float:
 # A browser's state is forgotten after this long without a page run (env COURSE_LEARNER_IDLE_SECONDS; 2 hours).
 IDLE_SECONDS = _env_number("COURSE_LEARNER_IDLE_SECONDS", 7200.0, 1.0)
 # At most this many browsers are kept; the one seen longest ago goes first (env COURSE_LEARNERS_KEPT).
-MAX_BROWSERS = int(_env_number("COURSE_LEARNERS_KEPT", 100, 1))
+MAX_BROWSERS = int(_env_number("COURSE_LEARNERS_KEPT", 50, 1))
 
 # What a session shares with the other sessions of its browser (session-state keys). Widget values are not
 # here: the settings travel in the page's URL.

@@ -82,7 +82,7 @@ def test_the_limits_come_from_the_environment_and_nonsense_falls_back(monkeypatc
         monkeypatch.setenv("COURSE_LEARNER_IDLE_SECONDS", junk)
         monkeypatch.setenv("COURSE_LEARNERS_KEPT", junk)
         module = importlib.reload(lib.learners)
-        assert module.IDLE_SECONDS == 7200.0 and module.MAX_BROWSERS == 100, junk
+        assert module.IDLE_SECONDS == 7200.0 and module.MAX_BROWSERS == 50, junk
     monkeypatch.delenv("COURSE_LEARNER_IDLE_SECONDS")
     monkeypatch.delenv("COURSE_LEARNERS_KEPT")
     importlib.reload(lib.learners)
