@@ -205,7 +205,9 @@ def clipped_text(page) -> list[dict]:
     """Every visible text element (in the page and the sidebar) that is cut: the element itself, or a close
     ancestor, hides or scrolls away part of its width (scrollWidth > clientWidth with overflow hidden, clip, auto
     or scroll), or ends in an ellipsis (text-overflow), or a clamped box hides lines (scrollHeight > clientHeight
-    with overflow hidden). Streamlit's own chrome (CHROME) is left out, and so is a closed sidebar."""
+    with overflow hidden). Streamlit's own chrome (CHROME) is left out, and so are a closed sidebar, a closed
+    expander, and code that prints a box-drawn table (Keras's summary): it scrolls sideways rather than break its
+    columns by wrapping."""
     return page.evaluate(
         """(chrome) => {
           const found = [];
@@ -215,7 +217,8 @@ def clipped_text(page) -> list[dict]:
             if (chrome.some(selector => el.closest(selector))) continue;
             if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
             const box = el.getBoundingClientRect();
-            if (box.width === 0 || box.height === 0 || el.closest('[aria-hidden=true]')) continue;
+            if (box.width === 0 || box.height === 0 || el.closest('[aria-hidden=true], details:not([open])')) continue;
+            if (el.closest('[data-testid=stCode]') && /[┃━│─]/.test(el.textContent)) continue;  // a printed table
             let node = el;
             for (let depth = 0; node && node !== root && depth < 4; depth++, node = node.parentElement) {
               const style = getComputedStyle(node);

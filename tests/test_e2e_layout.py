@@ -7,6 +7,7 @@ DOM: their widths are checked where they are built (tests/test_layout.py), and t
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.browser import chromium, clipped_text, exceptions_on, screenshot, streamlit_server, wait_for_idle
 from ui.nav import all_pages
@@ -38,7 +39,7 @@ def test_no_text_is_cut_on_any_page_at_phone_and_desktop_width(pages, spec, widt
     assert exceptions_on(page) == []
     cut = clipped_text(page)
     page.set_viewport_size({"width": WIDTHS[width]["viewport"]["width"], "height": 4000})  # the whole page, to look at
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(1500)  # what the taller window uncovers is drawn
     screenshot(page, f"layout-{width}-{spec.url_path}")
     page.set_viewport_size(WIDTHS[width]["viewport"])
     assert cut == [], cut
@@ -49,6 +50,7 @@ def test_ten_logit_sliders_leave_the_chart_within_a_screen_on_a_phone(pages):
     page = tabs["phone"]
     page.goto(f"{url}/losses")
     wait_for_idle(page)
+    expect(page.locator('[data-testid="stSlider"]').filter(has_text="logit of")).to_have_count(10)
     tops = page.evaluate(
         """() => {
           const sliders = [...document.querySelectorAll('[data-testid=stSlider]')]

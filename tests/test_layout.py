@@ -89,3 +89,15 @@ def test_no_caption_says_left_or_right_of_panels_that_stack_on_a_phone():
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def test_key_table_columns_come_first_so_a_phone_shows_them():
+    """A phone shows a table's first three columns or so: the network's formula, the neuron's values now."""
+    from lib.backprop import NeuronExperiment
+    from lib.backprop_text import params_table
+
+    experiment = NeuronExperiment("adam", 0.1, 0)
+    experiment.train(3)
+    assert list(params_table(experiment))[:3] == ["", "target", "after 3 epochs"]
+    at = open_page("pages/network.py")
+    assert list(at.dataframe[0].proto.column_order)[:3] == ["Layer", "Parameters", "Formula"]
