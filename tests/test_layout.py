@@ -101,3 +101,12 @@ def test_key_table_columns_come_first_so_a_phone_shows_them():
     assert list(params_table(experiment))[:3] == ["", "target", "after 3 epochs"]
     at = open_page("pages/network.py")
     assert list(at.dataframe[0].proto.column_order)[:3] == ["Layer", "Parameters", "Formula"]
+
+
+def test_the_2d_table_headers_are_short_enough_for_all_columns_to_fit_a_desktop_page():
+    """Seven columns in a ~820 px page: a header over ~17 characters widened its column past the page's edge and
+    the last header was cut ("steps where the loss ro…")."""
+    from lib.descent2d import path_table
+
+    rows = path_table("elongated bowl", all_paths("elongated bowl", SURFACES["elongated bowl"].start, 0.1, 5), 5)
+    assert all(len(header) <= 17 for header in rows[0]), list(rows[0])
