@@ -31,7 +31,7 @@ MAX_BROWSERS = int(_env_number("COURSE_LEARNERS_KEPT", 50, 1))
 
 # What a session shares with the other sessions of its browser (session-state keys). Widget values are not
 # here: the settings travel in the page's URL.
-KEPT_KEYS = ("progress", "train_job", "train_runs", "experiments_series", "experiments_meta")
+KEPT_KEYS = ("progress", "train_job", "train_shared", "train_runs", "experiments_series", "experiments_meta")
 
 
 class LearnerStore:
