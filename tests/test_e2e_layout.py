@@ -51,6 +51,8 @@ def test_ten_logit_sliders_leave_the_chart_within_a_screen_on_a_phone(pages):
     page.goto(f"{url}/losses")
     wait_for_idle(page)
     expect(page.locator('[data-testid="stSlider"]').filter(has_text="logit of")).to_have_count(10)
+    expect(page.locator('[data-testid="stVegaLiteChart"]').nth(1)).to_be_visible()  # the chart under the sliders
+    page.wait_for_timeout(500)
     tops = page.evaluate(
         """() => {
           const sliders = [...document.querySelectorAll('[data-testid=stSlider]')]
