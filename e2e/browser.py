@@ -184,3 +184,61 @@ def draw_stroke(page, offset: float = 0.0) -> float:
         page.mouse.move(x + i * 0.5, box["y"] + box["height"] * (0.15 + 0.035 * i))
     page.mouse.up()
     return time.perf_counter()
+
+
+# Streamlit's own chrome, left out of the clipping check: the header and its toolbar, the app's running-man status,
+# the sidebar's collapse button, the hover toolbars of charts and tables (icons, tooltips), and the file
+# uploader's drop zone (its fixed "Limit 1 MB per file • JSON" line belongs to Streamlit).
+CHROME = [
+    "[data-testid=stHeader]",
+    "[data-testid=stToolbar]",
+    "[data-testid=stDecoration]",
+    "[data-testid=stStatusWidget]",
+    "[data-testid=stSidebarCollapseButton]",
+    "[data-testid=stSidebarHeader]",
+    "[data-testid=stElementToolbar]",
+    "[data-testid=stFileUploaderDropzoneInstructions]",
+    "[data-testid=stTooltipIcon]",
+]
+
+
+def clipped_text(page) -> list[dict]:
+    """Every visible text element (in the page and the sidebar) that is cut: the element itself, or a close
+    ancestor, hides or scrolls away part of its width (scrollWidth > clientWidth with overflow hidden, clip, auto
+    or scroll), or ends in an ellipsis (text-overflow), or a clamped box hides lines (scrollHeight > clientHeight
+    with overflow hidden). Streamlit's own chrome (CHROME) is left out, and so are a closed sidebar, a closed
+    expander, and code that prints a box-drawn table (Keras's summary): it scrolls sideways rather than break its
+    columns by wrapping."""
+    return page.evaluate(
+        """(chrome) => {
+          const found = [];
+          const roots = document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebar]');
+          const shown = root => { const box = root.getBoundingClientRect(); return box.width > 0 && box.right > 0; };
+          for (const root of [...roots].filter(shown)) for (const el of root.querySelectorAll('*')) {
+            if (chrome.some(selector => el.closest(selector))) continue;
+            if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+            const box = el.getBoundingClientRect();
+            if (box.width === 0 || box.height === 0 || el.closest('[aria-hidden=true], details:not([open])')) continue;
+            if (el.closest('[data-testid=stCode]') && /[┃━│─]/.test(el.textContent)) continue;  // a printed table
+            let node = el;
+            for (let depth = 0; node && node !== root && depth < 4; depth++, node = node.parentElement) {
+              const style = getComputedStyle(node);
+              const hidesX = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
+              const hidesY = ['hidden', 'clip'].includes(style.overflowY) && style.webkitLineClamp !== 'none';
+              if (node.clientWidth === 0) break;  // a box collapsed to nothing (a closed expander) hides no text
+              const wide = node.scrollWidth > node.clientWidth + 1;
+              const tall = node.scrollHeight > node.clientHeight + 1;
+              if ((hidesX && wide) || (hidesY && tall)) {
+                const owner = node.closest('[data-testid]');
+                found.push({text: el.textContent.trim().slice(0, 80),
+                            element: owner ? owner.dataset.testid : node.tagName,
+                            scroll: [node.scrollWidth, node.clientWidth],
+                            lines: [node.scrollHeight, node.clientHeight]});
+                break;
+              }
+            }
+          }
+          return found;
+        }""",
+        CHROME,
+    )

@@ -46,7 +46,11 @@ def make_activation_chart(x, y, dy, title: str) -> alt.Chart:
         .properties(
             title=alt.Title(
                 title,
-                subtitle=f"f(x) solid {COLOR_WORDS['primary']} · f′(x) by autodiff dashed {COLOR_WORDS['accent']}",
+                # one line each: a third of a desktop page, or a phone, is too narrow for both on one line
+                subtitle=[
+                    f"f(x): solid {COLOR_WORDS['primary']}",
+                    f"f′(x) by autodiff: dashed {COLOR_WORDS['accent']}",
+                ],
             ),
             description=chart_text.activation_text(x, y, dy, title),
         )
@@ -227,7 +231,9 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
     columns = ["x", "y", "true x", "true y", "step", "off chart", "optimizer"]
     points = pd.concat(frames) if frames else pd.DataFrame(columns=columns)
     color = alt.Color(
-        "optimizer:N", scale=alt.Scale(domain=list(paths), range=PATH_COLORS), legend=alt.Legend(orient="bottom")
+        "optimizer:N",
+        scale=alt.Scale(domain=list(paths), range=PATH_COLORS),
+        legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),  # every optimizer named, even on a phone
     )
     dash = alt.StrokeDash("optimizer:N", scale=alt.Scale(domain=list(paths), range=PATH_DASHES))
     tooltip = ["optimizer", "step", alt.Tooltip("true x:Q", format=".4g"), alt.Tooltip("true y:Q", format=".4g")]

@@ -120,19 +120,20 @@ def describe_path(surface: str, path: np.ndarray, steps: int, tolerance: float =
 
 
 def path_table(surface: str, paths: dict[str, np.ndarray], steps: int) -> list[dict]:
-    """The 2-D lesson's table: per optimizer, what its path did (the numbers the sentences are built from)."""
+    """The 2-D lesson's table: per optimizer, what its path did (the numbers the sentences are built from). Short
+    headers: all seven columns fit a desktop page without a header cut short."""
     rows = []
     for name, path in paths.items():
         f = describe_path(surface, path, steps)
         rows.append(
             {
                 "optimizer": name,
-                "steps taken": f["steps"],
+                "steps": f["steps"],
                 "diverged": f["diverged"],
                 "final loss": f["final_loss"],
-                "reached the minimum after": f["reached_after"],
-                "direction reversals": f["reversals"],
-                "steps where the loss rose": f["loss_rises"],
+                "at minimum after": f["reached_after"],
+                "reversals": f["reversals"],
+                "loss rose (steps)": f["loss_rises"],
             }
         )
     return rows

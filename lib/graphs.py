@@ -64,6 +64,47 @@ def network_dot(rows, hidden_activation: str, output_activation: str) -> str:
     return "\n".join(lines)
 
 
+def _loss_graph(values: dict, gradient) -> tuple[list[tuple], list[tuple]]:
+    """The one-neuron loss graph's nodes (name, label, colour, shape) and edges (from, to, local derivative)."""
+    v, (g1, g2, gb) = values, gradient
+    p1, p2, pb = v["point_gradient"]
+
+    def parameter(symbol, value, point_grad, batch_grad):
+        return (
+            f"{symbol} = {num(value)}\n∂lᵢ/∂{symbol} = {num(point_grad)} (this point)"
+            f"\n∂L/∂{symbol} = {num(batch_grad)} (mean of all {v['n']:,})"
+        )
+
+    nodes = [
+        ("x1", f"x₁ = {num(v['x1'], '.3f')}", "#e3f2fd", "box"),
+        ("x2", f"x₂ = {num(v['x2'], '.3f')}", "#e3f2fd", "box"),
+        ("w1", parameter("w₁", v["w1"], p1, g1), "#fff3e0", "box"),
+        ("w2", parameter("w₂", v["w2"], p2, g2), "#fff3e0", "box"),
+        ("b", parameter("b", v["b"], pb, gb), "#fff3e0", "box"),
+        ("m1", f"w₁·x₁ = {num(v['w1x1'])}", "#ede7f6", "ellipse"),
+        ("m2", f"w₂·x₂ = {num(v['w2x2'])}", "#ede7f6", "ellipse"),
+        ("f", f"fᵢ = w₁x₁ + w₂x₂ + b\n= {num(v['f'])}", "#ede7f6", "ellipse"),
+        ("y", f"yᵢ = {num(v['y'])}", "#e3f2fd", "box"),
+        ("r", f"fᵢ − yᵢ = {num(v['r'])}", "#ede7f6", "ellipse"),
+        ("s", f"lᵢ = (fᵢ − yᵢ)² = {num(v['s'])}", "#ede7f6", "ellipse"),
+        ("L", f"L = mean of the {v['n']:,} lᵢ\n= {num(v['L'], '.5f')}", "#e8f5e9", "box"),
+    ]
+    edges = [
+        ("x1", "m1", ""),
+        ("w1", "m1", f"∂(w₁x₁)/∂w₁ = x₁ = {num(v['x1'], '.3f')}"),
+        ("x2", "m2", ""),
+        ("w2", "m2", f"∂(w₂x₂)/∂w₂ = x₂ = {num(v['x2'], '.3f')}"),
+        ("m1", "f", "1"),
+        ("m2", "f", "1"),
+        ("b", "f", "∂f/∂b = 1"),
+        ("f", "r", "1"),
+        ("y", "r", ""),
+        ("r", "s", f"2(fᵢ − yᵢ) = 2·{operand(v['r'])} = {num(v['dL_df'])}"),
+        ("s", "L", f"1/{v['n']:,}"),
+    ]
+    return nodes, edges
+
+
 def computation_graph_dot(values: dict, gradient) -> str:
     """The one-neuron loss as a graph: x, w, b → products → f → f − y → square → mean → L.
 
@@ -72,48 +113,22 @@ def computation_graph_dot(values: dict, gradient) -> str:
     ordered w1, w2, b: the mean of the points' gradients). Edges into the parameters' path carry the local
     derivatives that backpropagation multiplies together.
     """
-    v, (g1, g2, gb) = values, gradient
-    p1, p2, pb = v["point_gradient"]
-
-    def node(name, label, color, shape="box"):
-        return f'  {name} [label={_quote(label)}, shape={shape}, style="rounded,filled", fillcolor="{color}"];'
-
-    def edge(a, b, label=""):
-        return f"  {a} -> {b}" + (f" [label={_quote(label)}]" if label else "") + ";"
-
-    def parameter(symbol, value, point_grad, batch_grad):
-        return (
-            f"{symbol} = {num(value)}\n∂lᵢ/∂{symbol} = {num(point_grad)} (this point)"
-            f"\n∂L/∂{symbol} = {num(batch_grad)} (mean of all {v['n']:,})"
-        )
-
+    nodes, edges = _loss_graph(values, gradient)
     lines = [
         "digraph loss {",
         "  rankdir=TB; bgcolor=transparent; nodesep=0.35; ranksep=0.45;",
         '  node [fontname="Helvetica", fontsize=11]; edge [fontname="Helvetica", fontsize=10, color="#607d8b"];',
-        node("x1", f"x₁ = {num(v['x1'], '.3f')}", "#e3f2fd"),
-        node("x2", f"x₂ = {num(v['x2'], '.3f')}", "#e3f2fd"),
-        node("w1", parameter("w₁", v["w1"], p1, g1), "#fff3e0"),
-        node("w2", parameter("w₂", v["w2"], p2, g2), "#fff3e0"),
-        node("b", parameter("b", v["b"], pb, gb), "#fff3e0"),
-        node("m1", f"w₁·x₁ = {num(v['w1x1'])}", "#ede7f6", "ellipse"),
-        node("m2", f"w₂·x₂ = {num(v['w2x2'])}", "#ede7f6", "ellipse"),
-        node("f", f"fᵢ = w₁x₁ + w₂x₂ + b\n= {num(v['f'])}", "#ede7f6", "ellipse"),
-        node("y", f"yᵢ = {num(v['y'])}", "#e3f2fd"),
-        node("r", f"fᵢ − yᵢ = {num(v['r'])}", "#ede7f6", "ellipse"),
-        node("s", f"lᵢ = (fᵢ − yᵢ)² = {num(v['s'])}", "#ede7f6", "ellipse"),
-        node("L", f"L = mean of the {v['n']:,} lᵢ\n= {num(v['L'], '.5f')}", "#e8f5e9"),
-        edge("x1", "m1"),
-        edge("w1", "m1", f"∂(w₁x₁)/∂w₁ = x₁ = {num(v['x1'], '.3f')}"),
-        edge("x2", "m2"),
-        edge("w2", "m2", f"∂(w₂x₂)/∂w₂ = x₂ = {num(v['x2'], '.3f')}"),
-        edge("m1", "f", "1"),
-        edge("m2", "f", "1"),
-        edge("b", "f", "∂f/∂b = 1"),
-        edge("f", "r", "1"),
-        edge("y", "r"),
-        edge("r", "s", f"2(fᵢ − yᵢ) = 2·{operand(v['r'])} = {num(v['dL_df'])}"),
-        edge("s", "L", f"1/{v['n']:,}"),
-        "}",
     ]
-    return "\n".join(lines)
+    for name, label, color, shape in nodes:
+        lines.append(f'  {name} [label={_quote(label)}, shape={shape}, style="rounded,filled", fillcolor="{color}"];')
+    for a, b, label in edges:
+        lines.append(f"  {a} -> {b}" + (f" [label={_quote(label)}]" if label else "") + ";")
+    return "\n".join(lines + ["}"])
+
+
+def computation_graph_rows(values: dict, gradient) -> list[dict]:
+    """The same graph as a table, one row per edge in the order the forward pass runs: readable on a phone, where
+    the drawn graph shrinks to fit the screen."""
+    nodes, edges = _loss_graph(values, gradient)
+    label = {name: text.replace("\n", " ") for name, text, _, _ in nodes}
+    return [{"from": label[a], "into": label[b], "local derivative": derivative or "—"} for a, b, derivative in edges]

@@ -1,5 +1,6 @@
 """A learner's progress: lessons seen, backprop worksheets finished and predictions made, each answer with the
-exact settings it was about. It lives in the session and travels as a small JSON file; an uploaded file is checked
+exact settings it was about. It lives in the session (shared with the
+browser's other sessions by lib/learners.py) and travels as a small JSON file; an uploaded file is checked
 before anything is changed.
 
 Version 2 keeps every locked answer (lib.gates); a version-1 file (one right/wrong per prediction) still loads.

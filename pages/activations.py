@@ -21,6 +21,7 @@ from ui.common import correction, show_code
 from ui.gate import gate
 from ui.links import BOUND, lesson_link, link_end, link_start
 from ui.quiz import quiz
+from ui.widgets import GRID_SLIDER_WIDTH, slider_grid
 
 st.title("Activation functions")
 st.markdown(
@@ -58,12 +59,14 @@ st.markdown(
     "(T < 1) or flattens (T > 1) the distribution."
 )
 temperature_question = st.container()  # asked above the sliders that would answer it
-slider_cols = st.columns(3)
+grid = slider_grid()
 logits = [
-    slider_cols[i % 3].slider(f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}", **BOUND)
+    grid.slider(f"logit z{i}", -5.0, 5.0, float(v), 0.1, key=f"activations_logit{i}", width=GRID_SLIDER_WIDTH, **BOUND)
     for i, v in enumerate([2.0, 1.0, 0.1, -1.0, 0.5])
 ]
-temperature = slider_cols[2].slider("temperature T", 0.1, 5.0, 1.0, 0.1, key="activations_temperature", **BOUND)
+temperature = grid.slider(
+    "temperature T", 0.1, 5.0, 1.0, 0.1, key="activations_temperature", width=GRID_SLIDER_WIDTH, **BOUND
+)
 with temperature_question:
     gate(activations_temperature(logits, temperature))
 probs = softmax(logits, temperature)

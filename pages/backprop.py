@@ -13,10 +13,10 @@ from lib.backprop import MAX_EPOCHS_PER_CALL, PARAMS, NeuronExperiment, finite_d
 from lib.backprop_text import INTRO, agreement_sentence, divergence_warning, params_table, progress_sentence, step_rule
 from lib.charts import make_neuron_charts
 from lib.fmt import plural
-from lib.graphs import computation_graph_dot
+from lib.graphs import computation_graph_dot, computation_graph_rows
 from lib.lab.jobs import JOB_QUEUE
 from lib.predictions import backprop_bias, backprop_sign
-from ui.common import correction, show_code, visitor_id
+from ui.common import correction, graph_with_text, show_code, visitor_id
 from ui.gate import gate
 from ui.links import BACKPROP_LINK, BOUND, link_end, link_start
 from ui.widgets import optimizer_selectbox
@@ -128,7 +128,7 @@ index = st.slider(
 )
 values = experiment.point_values(index)
 if gradients_revealed:
-    st.graphviz_chart(computation_graph_dot(values, gradient))
+    graph_with_text(computation_graph_dot(values, gradient), computation_graph_rows(values, gradient))
 st.caption(
     f"Values in the boxes come from the forward pass for point i = {index} (the framework keeps them, so backprop "
     "need not recompute them). Orange boxes are the parameters: each shows the gradient of this point's loss lᵢ "

@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib.chart_text import digits_alt
 from lib.series import digit_grid
-from ui.common import get_mnist
+from ui.common import get_mnist, page_link
 from ui.nav import SECTIONS
 
 NOTEBOOK_CODE = """\
@@ -41,7 +41,7 @@ wrong, the lesson shows the correct math and says so.
 
 **What you need:** a little calculus — what a derivative is, and the chain rule (the lessons recall both).
 No machine-learning background. Each lesson asks you to predict a result before it shows it, and your
-progress (in the sidebar) can be downloaded and picked up later.
+progress (in the sidebar) is kept for this browser, and can be downloaded to pick it up later.
 """
 )
 
@@ -52,7 +52,7 @@ for section, specs in SECTIONS.items():
         continue
     st.subheader(section)
     for spec in specs:
-        st.page_link(spec.path, label=f"**{spec.title}** — {spec.summary}", icon=spec.icon)
+        page_link(spec)
 
 st.header("The data: real handwritten digits")
 mnist, problem = get_mnist(wait=3.0)

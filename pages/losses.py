@@ -18,6 +18,7 @@ from lib.predictions import losses_over_one, losses_shift
 from ui.common import show_code
 from ui.gate import gate
 from ui.links import BOUND, lesson_link, link_end, link_start
+from ui.widgets import GRID_SLIDER_WIDTH, slider_grid
 
 st.title("Loss functions")
 st.markdown(
@@ -47,15 +48,16 @@ true_digit = st.selectbox("True digit", list(range(10)), index=3, key="losses_tr
 st.caption("Set the model's logit (its raw score before softmax) for each digit.")
 defaults = {3: 2.0, 5: 1.5, 8: 0.5}
 logits = np.zeros(10)
-logit_cols = st.columns(5)
+grid = slider_grid()
 for digit in range(10):
-    logits[digit] = logit_cols[digit % 5].slider(
+    logits[digit] = grid.slider(
         f"logit of {digit}",
         -5.0,
         8.0,
         defaults.get(digit, 0.0),
         0.1,
         key=f"losses_logit{digit}",
+        width=GRID_SLIDER_WIDTH,
         **BOUND,
     )
 result = compare_losses(true_digit, logits)

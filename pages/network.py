@@ -60,6 +60,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={"Parameters": st.column_config.NumberColumn(format="localized")},
+    column_order=["Layer", "Parameters", "Formula", "Type", "Output shape"],  # the key ones fit a phone's width
 )
 st.metric("Trainable parameters in total", f"{total:,}")
 st.graphviz_chart(network_dot(rows, "ReLU", "softmax"))

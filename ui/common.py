@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import textwrap
 import threading
-import uuid
 
 import streamlit as st
 
 from lib.data import MNIST, Mnist
+from ui.learner import visitor_id  # noqa: F401  (the pages import it from here)
 from ui.nav import all_pages, next_page
 from ui.progress import mark_seen, progress_panel
 from ui.restart import remember_work
@@ -46,22 +45,6 @@ def _device_label() -> str:
     from lib.runtime import compute_device  # TensorFlow: imported once the page is already on screen
 
     return compute_device()
-
-
-def visitor_id() -> str:
-    """One id per browser, shared by its tabs: from the token inside Streamlit's XSRF cookie (its masked string
-    changes per page load, the token does not); a per-session id where there is no cookie."""
-    raw = st.context.cookies.get("_streamlit_xsrf") if st.context.cookies else None
-    if raw:
-        try:
-            from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
-
-            token, _ = decode_xsrf_token_string(raw)
-            if token:
-                return hashlib.sha256(token).hexdigest()[:16]
-        except Exception:  # an unexpected cookie format: fall back to this tab alone
-            pass
-    return st.session_state.setdefault("_visitor_id", uuid.uuid4().hex[:16])
 
 
 def _run_status() -> None:
@@ -102,7 +85,14 @@ def end_of_page(url_path: str) -> None:
     following = next_page(spec.path)
     if following is not None:
         st.divider()
-        st.page_link(following.path, label=f"Next: **{following.title}** — {following.summary}", icon=following.icon)
+        page_link(following, "Next: ")
+
+
+def page_link(spec, prefix: str = "") -> None:
+    """A link to a page, with its one-line summary under it: a link's label stays on one line and is cut short
+    with "…" on a narrow screen, so the summary goes in a caption, which wraps."""
+    st.page_link(spec.path, label=f"{prefix}**{spec.title}**", icon=spec.icon)
+    st.caption(spec.summary)
 
 
 @st.cache_resource(show_spinner=False)
@@ -146,6 +136,14 @@ def stop_here() -> None:
     """End the page early (with a message already shown), still drawing the shared sidebar."""
     sidebar()
     st.stop()
+
+
+def graph_with_text(dot: str, rows: list[dict]) -> None:
+    """A graphviz picture, and the same graph as a table under it: on a phone the picture shrinks to the screen's
+    width and its text becomes too small to read."""
+    st.graphviz_chart(dot)
+    with st.expander("The same graph as a table (easier to read on a phone)", icon=":material/table_rows:"):
+        st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def correction(text: str) -> None:

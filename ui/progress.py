@@ -1,4 +1,4 @@
-"""The learner's progress in the sidebar: pages seen, predictions made; download it, upload it later."""
+"""The learner's progress in the sidebar: pages seen, predictions made, where it is kept; download it, upload it."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.gates import GATES
 from lib.progress import empty, restore, summary, to_json
+from ui.learner import where_it_lives
 from ui.nav import all_pages
 
 
@@ -37,8 +38,9 @@ def progress_panel() -> None:
     """Sidebar: the summary, and the download / upload of the progress file."""
     st.caption("**Your progress**")
     st.write(summary(progress(), len(all_pages()), len(GATES)))
+    st.caption(where_it_lives())
     with st.expander("Keep it", icon=":material/save:"):
-        st.caption("The server keeps nothing of yours: download your progress, and upload it next time.")
+        st.caption("Download your progress, and upload it next time (after the server restarts, or elsewhere).")
         st.download_button(
             "Download progress",
             to_json(progress()),

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import streamlit as st
+
 from lib.choices import BOUNDS, OPTIMIZERS
+
+# A slider in a grid is this wide: two to a row on a 390 px phone, five on a desktop page.
+GRID_SLIDER_WIDTH = 160
+
+
+def slider_grid():
+    """A container for a set of sliders made with width=GRID_SLIDER_WIDTH: they fill it row by row and wrap onto
+    the next row on a narrow screen, so they keep their reading order (z0, z1, z2, …) on any screen. st.columns
+    would stack column by column on a phone (z0, z3, z1, z4, z2) and give each slider the full width."""
+    return st.container(horizontal=True, gap="small")
 
 
 def optimizer_selectbox(where, key: str, on_change=None, disabled: bool = False) -> str:

@@ -38,8 +38,9 @@ def results(job, mnist) -> None:
     chart_left.altair_chart(make_confusion_chart(result.confusion), width="stretch")
     chart_right.altair_chart(make_per_class_chart(result.per_class_accuracy), width="stretch")
     st.caption(
-        "Left: row = the true digit, column = the model's guess; the diagonal holds the right answers, and the "
-        "darker orange a cell off the diagonal, the more mistakes. Right: the share of each digit the model gets right."
+        "The confusion matrix: row = the true digit, column = the model's guess; the diagonal holds the right "
+        "answers, and the darker orange a cell off the diagonal, the more mistakes. The bars: the share of each digit "
+        "the model gets right."
     )
     if len(result.wrong_indices):
         st.subheader("Digits it got wrong, most confident mistakes first")
