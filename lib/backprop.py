@@ -59,7 +59,7 @@ class StepDetail:
     before: np.ndarray
     gradient: np.ndarray
     after: np.ndarray
-    moments: dict  # Adam: m, v, m_hat, v_hat, and the step count t; empty for other optimizers
+    moments: dict  # the optimizer's state after the step and its constants (SGD: none); see NeuronExperiment.step
 
 
 class NeuronExperiment:
@@ -164,16 +164,25 @@ class NeuronExperiment:
         return after
 
     def step(self) -> StepDetail:
-        """One step, with what the optimizer computed along the way."""
+        """One step, with what the optimizer computed along the way: its state after the step, read from Keras."""
         before = self.params()
         gradient = self._apply_step()
-        moments = {}
-        if self.optimizer_name == "adam":
-            opt = self.optimizer
+        opt, state = self.optimizer, {}
+        if self.optimizer_name == "momentum":
+            state = {"v": self._optimizer_slots("momentum"), "momentum": float(opt.momentum)}
+        elif self.optimizer_name == "rmsprop":
+            state = {"s": self._optimizer_slots("velocity"), "rho": float(opt.rho), "epsilon": float(opt.epsilon)}
+        elif self.optimizer_name == "adagrad":
+            state = {
+                "s": self._optimizer_slots("accumulator"),
+                "initial": float(opt.initial_accumulator_value),
+                "epsilon": float(opt.epsilon),
+            }
+        elif self.optimizer_name == "adam":
             t = int(opt.iterations.numpy())
             m, v = self._optimizer_slots("momentum"), self._optimizer_slots("velocity")
             beta_1, beta_2 = float(opt.beta_1), float(opt.beta_2)
-            moments = {
+            state = {
                 "t": t,
                 "m": m,
                 "v": v,
@@ -183,10 +192,11 @@ class NeuronExperiment:
                 "beta_2": beta_2,
                 "epsilon": float(opt.epsilon),
             }
-        return StepDetail(self.optimizer_name, self.learning_rate, before, gradient, self.params(), moments)
+        return StepDetail(self.optimizer_name, self.learning_rate, before, gradient, self.params(), state)
 
     def _optimizer_slots(self, kind: str) -> np.ndarray:
-        """Adam's m ("momentum") or v ("velocity") for w1, w2, b, read from the optimizer's public variables."""
+        """One of the optimizer's per-parameter slots (Adam's m "momentum" and v "velocity", RMSprop's s "velocity",
+        Adagrad's s "accumulator", momentum's v "momentum") for w1, w2, b, read from its public variables."""
         slots = [v for v in self.optimizer.variables if v.name.endswith(f"_{kind}")]
         kernel, bias = (s for s in slots if "kernel" in s.name), (s for s in slots if "bias" in s.name)
         return np.concatenate([next(kernel).numpy().ravel(), next(bias).numpy().ravel()]).astype(np.float64)

@@ -57,17 +57,39 @@ def agreement_sentence(rows: list[dict], h: float = 1e-6) -> str:
 
 
 def step_rule(step) -> str:
-    """The rule the chosen optimizer applied in the explained step, with its constants."""
-    optimizer = OPTIMIZERS[step.optimizer]
-    if not step.moments:
-        return f"{optimizer.label} (lr = {step.learning_rate:g}), as Keras computes it: {optimizer.rule}."
-    mo = step.moments
+    """The rule the chosen optimizer applied in the explained step, as Keras computes it, with its constants."""
+    optimizer, mo = OPTIMIZERS[step.optimizer], step.moments
+    if step.optimizer != "adam":
+        return (
+            f"{optimizer.label} (lr = {step.learning_rate:g}), as Keras computes it: {optimizer.rule}. "
+            + STATE_NOTE.get(step.optimizer, "")
+        )
     return (
         f"Adam (lr = {step.learning_rate:g}, β₁ = {mo['beta_1']}, β₂ = {mo['beta_2']}, ε = {mo['epsilon']:g}, step "
         f"t = {mo['t']}): m ← β₁·m + (1−β₁)·g and v ← β₂·v + (1−β₂)·g², then w ← w − lr · m̂ / (√v̂ + ε̂), where m̂ "
         "and v̂ are the bias-corrected averages and ε̂ = ε/√(1−β₂ᵗ). That is the same as Keras's own form, "
         "w ← w − lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)."
     )
+
+
+STATE_NOTE = {  # what the state column of the explained step holds
+    "momentum": "The column v is the velocity after this step: the step itself.",
+    "rmsprop": "The column s is the running average of g² after this step, the s in the rule.",
+    "adagrad": "The column s is the running sum of g² after this step (it started at 0.1), the s in the rule.",
+}
+
+
+def step_columns(step, params) -> dict[str, list]:
+    """The explained step's table: before, the gradient, the optimizer's state after the step, the step, after."""
+    columns = {"parameter": list(params), "before": step.before, "gradient g": step.gradient}
+    mo = step.moments
+    if step.optimizer == "adam":
+        columns |= {"m": mo["m"], "v": mo["v"], "m̂ = m/(1−β₁ᵗ)": mo["m_hat"], "v̂ = v/(1−β₂ᵗ)": mo["v_hat"]}
+    elif "v" in mo:
+        columns["v (after the step)"] = mo["v"]
+    elif "s" in mo:
+        columns["s (after the step)"] = mo["s"]
+    return columns | {"step (after − before)": step.after - step.before, "after": step.after}
 
 
 def params_table(experiment) -> dict[str, list]:

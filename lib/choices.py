@@ -41,25 +41,22 @@ class OptimizerChoice:
         return f"keras.optimizers.{self.keras_class}({', '.join(arguments)})"
 
 
+RULES = {  # each update rule exactly as Keras 3 computes it (read from keras/src/optimizers; tests/test_rules.py)
+    "sgd": "w ← w − lr·g",
+    "momentum": "v ← 0.9·v − lr·g, then w ← w + v (v starts at 0)",
+    "rmsprop": "s ← 0.9·s + 0.1·g², then w ← w − lr·g / √(s + ε) (s starts at 0; ε = 10⁻⁷)",
+    "adagrad": "s ← s + g², then w ← w − lr·g / √(s + ε) (s starts at 0.1; ε = 10⁻⁷)",
+    "adam": "m ← 0.9·m + 0.1·g, v ← 0.999·v + 0.001·g², then w ← w − lr·m̂ / (√v̂ + ε̂) with the bias-corrected "
+    "m̂ = m/(1 − 0.9ᵗ), v̂ = v/(1 − 0.999ᵗ) and ε̂ = ε/√(1 − 0.999ᵗ) (m, v start at 0; t counts steps from 1; ε = 10⁻⁷)",
+}
 OPTIMIZERS: dict[str, OptimizerChoice] = {
     choice.key: choice
     for choice in (
-        OptimizerChoice("sgd", "SGD", "SGD", {}, 0.01, "w ← w − lr·g"),
-        OptimizerChoice(
-            "momentum", "SGD with momentum 0.9", "SGD", {"momentum": 0.9}, 0.01, "v ← 0.9·v − lr·g, then w ← w + v"
-        ),
-        OptimizerChoice("rmsprop", "RMSprop", "RMSprop", {}, 0.001, "s ← 0.9·s + 0.1·g², then w ← w − lr·g / (√s + ε)"),
-        OptimizerChoice("adagrad", "Adagrad", "Adagrad", {}, 0.001, "s ← s + g², then w ← w − lr·g / (√s + ε)"),
-        OptimizerChoice(
-            "adam",
-            "Adam",
-            "Adam",
-            {},
-            0.001,
-            "m ← 0.9·m + 0.1·g, v ← 0.999·v + 0.001·g², then w ← w − lr·m̂ / (√v̂ + ε) with the bias-corrected "
-            "m̂ = m/(1 − 0.9ᵗ) and v̂ = v/(1 − 0.999ᵗ)",
-            FusedAdam,
-        ),
+        OptimizerChoice("sgd", "SGD", "SGD", {}, 0.01, RULES["sgd"]),
+        OptimizerChoice("momentum", "SGD with momentum 0.9", "SGD", {"momentum": 0.9}, 0.01, RULES["momentum"]),
+        OptimizerChoice("rmsprop", "RMSprop", "RMSprop", {}, 0.001, RULES["rmsprop"]),
+        OptimizerChoice("adagrad", "Adagrad", "Adagrad", {}, 0.001, RULES["adagrad"]),
+        OptimizerChoice("adam", "Adam", "Adam", {}, 0.001, RULES["adam"], FusedAdam),
     )
 }
 

@@ -17,9 +17,15 @@ LINE_X = np.linspace(-1, 1, 40)
 LINE_Y = 0.5 * LINE_X + 1.0 + _rng.normal(0, 0.1, LINE_X.shape)  # a line to fit: slope ≈ 0.5, intercept ≈ 1
 
 
+_MOMENTS = [float(np.mean(m)) for m in (LINE_X**2, LINE_X, LINE_X * LINE_Y, LINE_Y, LINE_Y**2)]
+
+
 def _line_mse(p):
-    slope, intercept = p[0][..., None], p[1][..., None]  # works for one point and for a whole grid
-    return tf.reduce_mean((slope * LINE_X + intercept - LINE_Y) ** 2, axis=-1)
+    """mean((slope·x + intercept − y)²) over the 40 points, expanded into the points' means (the same number) so that
+    one definition works on a tf.Variable (for autodiff) and on NumPy arrays (one point or a whole grid) alike."""
+    slope, intercept = p[0], p[1]
+    xx, x, xy, y, yy = _MOMENTS
+    return slope**2 * xx + 2 * slope * intercept * x + intercept**2 - 2 * slope * xy - 2 * intercept * y + yy
 
 
 @dataclass(frozen=True)
@@ -46,12 +52,13 @@ SURFACES = {
 }
 TWO_D_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 RUNAWAY = 1e3  # a path this far from the origin has diverged
+NEAR = 0.01  # "reached the minimum": a loss within this of the surface's lowest
 
 
 def surface_loss(surface: str, points: np.ndarray) -> np.ndarray:
-    """The loss at each row (x, y) of points."""
-    points = np.asarray(points, dtype=np.float64)
-    return SURFACES[surface].function(tf.constant(points.T)).numpy()
+    """The loss at each row (x, y) of points (the surface's own formula, evaluated in NumPy)."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    return np.asarray(SURFACES[surface].function(points.T), dtype=np.float64) * np.ones(len(points))
 
 
 def surface_grid(surface: str, size: int = 50) -> dict[str, np.ndarray]:
@@ -61,44 +68,67 @@ def surface_grid(surface: str, size: int = 50) -> dict[str, np.ndarray]:
     return {"x": gx.ravel(), "y": gy.ravel(), "loss": surface_loss(surface, np.stack([gx.ravel(), gy.ravel()], 1))}
 
 
-def optimizer_path(
-    surface: str, optimizer: str, start, learning_rate: float, steps: int, noise: float = 0.0, seed: int = 0
-) -> np.ndarray:
-    """The path of a real Keras optimizer from `start`; noise adds Gaussian noise to each gradient ("stochastic")."""
+def optimizer_paths(
+    surface: str, optimizer: str, start, learning_rate: float, steps: int, noises=(0.0,), seed: int = 0
+) -> list[np.ndarray]:
+    """The paths of a real Keras optimizer from `start`, one per noise scale: noise adds Gaussian noise to each
+    gradient ("stochastic"), the same draws scaled by each noise. All of them run side by side in one compiled
+    loop: the optimizers here update each number on its own, so a 2×K variable walks K independent paths."""
     function = SURFACES[surface].function
     start = np.asarray(start, dtype=np.float64)
-    point = tf.Variable(start)
+    scales = np.asarray(noises, dtype=np.float64)
+    point = tf.Variable(np.repeat(start[:, None], len(scales), axis=1))  # column k: the path with noise k
     opt = build_optimizer(optimizer, learning_rate)
     opt.build([point])
-    noises = tf.constant(noise * np.random.default_rng(seed).standard_normal((steps, 2)))
+    draws = np.random.default_rng(seed).standard_normal((steps, 2))
+    noise = tf.constant(draws[:, :, None] * scales[None, None, :])
 
     @tf.function  # one compiled loop instead of `steps` eager Python round trips
     def run():
         visited = tf.TensorArray(tf.float64, size=steps)
         for i in tf.range(steps):
             with tf.GradientTape() as tape:
-                loss = function(point)
-            opt.apply_gradients([(tape.gradient(loss, point) + noises[i], point)])
+                loss = tf.reduce_sum(function(point))  # each column's gradient is its own path's gradient
+            opt.apply_gradients([(tape.gradient(loss, point) + noise[i], point)])
             visited = visited.write(i, point.read_value())
         return visited.stack()
 
-    path = np.concatenate([start[None, :], run().numpy()])
-    forget_compiled(run)  # traced for this one path: give its graph back
-    runaway = np.flatnonzero(~np.isfinite(path).all(axis=1) | (np.abs(path).max(axis=1) > RUNAWAY))
-    return path[: runaway[0] + 1] if len(runaway) else path  # diverged: the path up to the blow-up
+    visited = run().numpy()
+    forget_compiled(run)  # traced for these paths: give its graph back
+    paths = []
+    for k in range(len(scales)):
+        path = np.concatenate([start[None, :], visited[:, :, k]])
+        runaway = np.flatnonzero(~np.isfinite(path).all(axis=1) | (np.abs(path).max(axis=1) > RUNAWAY))
+        paths.append(path[: runaway[0] + 1] if len(runaway) else path)  # diverged: the path up to the blow-up
+    return paths
+
+
+def optimizer_path(
+    surface: str, optimizer: str, start, learning_rate: float, steps: int, noise: float = 0.0, seed: int = 0
+) -> np.ndarray:
+    """The path of a real Keras optimizer from `start`; noise adds Gaussian noise to each gradient ("stochastic")."""
+    return optimizer_paths(surface, optimizer, start, learning_rate, steps, (noise,), seed)[0]
 
 
 def all_paths(
     surface: str, start, learning_rate: float, steps: int, noise: float = 0.0, optimizers=TWO_D_OPTIMIZERS, seed=0
 ) -> dict[str, np.ndarray]:
     """Each optimizer's path, keyed by its label (the label the legend and the table show)."""
-    return {
-        OPTIMIZERS[key].label: optimizer_path(surface, key, start, learning_rate, steps, noise, seed)
-        for key in optimizers
-    }
+    return paths_with_and_without_noise(surface, start, learning_rate, steps, noise, optimizers, seed)[0]
 
 
-def describe_path(surface: str, path: np.ndarray, steps: int, tolerance: float = 0.01) -> dict:
+def paths_with_and_without_noise(
+    surface: str, start, learning_rate: float, steps: int, noise: float = 0.0, optimizers=TWO_D_OPTIMIZERS, seed=0
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Each optimizer's path with the noise, and the same path with noise 0 (to tell what the noise did)."""
+    noisy, quiet = {}, {}
+    for key in optimizers:
+        label = OPTIMIZERS[key].label
+        noisy[label], quiet[label] = optimizer_paths(surface, key, start, learning_rate, steps, (noise, 0.0), seed)
+    return noisy, quiet
+
+
+def describe_path(surface: str, path: np.ndarray, steps: int, tolerance: float = NEAR) -> dict:
     """What a path did, in numbers: where it ended, whether it diverged, when it first came within `tolerance`
     of the surface's lowest loss, how often it reversed direction (zig-zag) and how often the loss went up."""
     spec = SURFACES[surface]
@@ -113,60 +143,33 @@ def describe_path(surface: str, path: np.ndarray, steps: int, tolerance: float =
         "final": finite[-1],
         "final_loss": float(losses[-1]),
         "reached_after": int(near[0]) if len(near) else None,
+        "ends_near": bool(losses[-1] <= spec.minimum + tolerance),
         "reversals": reversals,
         "moves": len(moves),
         "loss_rises": int(np.sum(np.diff(losses) > 1e-12)),
     }
 
 
-def path_table(surface: str, paths: dict[str, np.ndarray], steps: int) -> list[dict]:
-    """The 2-D lesson's table: per optimizer, what its path did (the numbers the sentences are built from). Short
-    headers: all seven columns fit a desktop page without a header cut short."""
+def path_table(surface: str, paths: dict[str, np.ndarray], steps: int, noise_free: dict | None = None) -> list[dict]:
+    """The 2-D lesson's table: per optimizer, what its path did (the numbers the sentences are built from); with
+    noise, also what the same path did with noise 0. Short headers: all columns fit a desktop page uncut."""
     rows = []
     for name, path in paths.items():
         f = describe_path(surface, path, steps)
-        rows.append(
-            {
-                "optimizer": name,
-                "steps": f["steps"],
-                "diverged": f["diverged"],
-                "final loss": f["final_loss"],
-                "at minimum after": f["reached_after"],
-                "reversals": f["reversals"],
-                "loss rose (steps)": f["loss_rises"],
-            }
-        )
+        row = {
+            "optimizer": name,
+            "steps": f["steps"],
+            "diverged": f["diverged"],
+            "final loss": f["final_loss"],
+            "at minimum after": f["reached_after"],
+            "reversals": f["reversals"],
+            "loss rose (steps)": f["loss_rises"],
+        }
+        if noise_free is not None:
+            quiet = describe_path(surface, noise_free[name], steps)
+            row |= {"rev. at noise 0": quiet["reversals"], "rose at noise 0": quiet["loss_rises"]}
+        rows.append(row)
     return rows
-
-
-def describe_paths(surface: str, paths: dict[str, np.ndarray], steps: int) -> list[str]:
-    """One sentence per finding, computed from the paths: who reached the minimum first, who zig-zagged, who
-    overshot (the loss went up), who diverged."""
-    facts = {name: describe_path(surface, path, steps) for name, path in paths.items()}
-    sentences = []
-    reached = sorted((f["reached_after"], name) for name, f in facts.items() if f["reached_after"] is not None)
-    if reached:
-        order = ", then ".join(f"{name} ({after} steps)" for after, name in reached)
-        sentences.append(f"Reached the lowest region (loss within 0.01 of the minimum) first: {order}.")
-    missed = [name for name, f in facts.items() if f["reached_after"] is None and not f["diverged"]]
-    if missed:
-        sentences.append(f"Not there after {steps} steps: {', '.join(missed)}.")
-    zigzag = [f"{name} ({f['reversals']} of {f['moves']} steps)" for name, f in facts.items() if f["reversals"]]
-    if zigzag:
-        sentences.append(f"Reversed direction (zig-zag): {', '.join(zigzag)}.")
-    straight = [name for name, f in facts.items() if not f["reversals"] and f["moves"] > 1]
-    if straight:
-        sentences.append(f"Never reversed direction: {', '.join(straight)}.")
-    rises = [f"{name} ({f['loss_rises']} steps)" for name, f in facts.items() if f["loss_rises"] and not f["diverged"]]
-    if rises:
-        sentences.append(f"Overshot, so the loss went up on some steps: {', '.join(rises)}.")
-    for name, f in facts.items():
-        if f["diverged"]:
-            sentences.append(
-                f"{name} diverged: after {f['steps']} steps it was more than {RUNAWAY:g} away, and its path stops "
-                "there (marked ✕ at the chart's edge when it left the picture)."
-            )
-    return sentences
 
 
 def gradient_at(surface: str, point) -> np.ndarray:
@@ -194,18 +197,3 @@ def escape_table(offset: float, learning_rate: float = 0.05, steps: int = 200) -
             }
         )
     return rows
-
-
-def describe_escapes(rows: list[dict], steps: int = 200) -> str:
-    """Who left the saddle's ridge first and last, from the table."""
-    key = "left the ridge after (steps)"
-    left = sorted((row[key], row["optimizer"]) for row in rows if row[key] is not None)
-    stayed = [row["optimizer"] for row in rows if row[key] is None]
-    parts = []
-    if left:
-        parts.append("Order of escape: " + ", ".join(f"{name} ({n} steps)" for n, name in left) + ".")
-    if stayed:
-        parts.append(f"Still on the ridge after {steps} steps: {', '.join(stayed)}.")
-    else:
-        parts.append("All of them got away from the flat point; none stayed stuck.")
-    return " ".join(parts)

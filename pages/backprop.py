@@ -8,9 +8,9 @@ through_the_router()  # first, before anything slow loads
 import pandas as pd
 import streamlit as st
 
-from lib import notebook
+from lib import backprop_text, notebook
 from lib.backprop import MAX_EPOCHS_PER_CALL, PARAMS, NeuronExperiment, finite_difference_gradient, manual_gradient
-from lib.backprop_text import INTRO, agreement_sentence, divergence_warning, params_table, progress_sentence, step_rule
+from lib.backprop_text import INTRO, agreement_sentence, divergence_warning, params_table, progress_sentence
 from lib.charts import make_neuron_charts
 from lib.fmt import plural
 from lib.graphs import computation_graph_dot, computation_graph_rows
@@ -109,12 +109,8 @@ gradients_revealed = gate(backprop_bias(experiment, gradient), True, "the comput
 step = st.session_state.get("backprop_last_step")
 if step is not None:
     st.subheader(f"What step {experiment.epoch} did")
-    rows = {"parameter": list(PARAMS), "before": step.before, "gradient g": step.gradient}
-    if step.moments:
-        mo = step.moments
-        rows |= {"m": mo["m"], "v": mo["v"], "m̂ = m/(1−β₁ᵗ)": mo["m_hat"], "v̂ = v/(1−β₂ᵗ)": mo["v_hat"]}
-    st.markdown(step_rule(step))
-    rows |= {"step (after − before)": step.after - step.before, "after": step.after}
+    rows = backprop_text.step_columns(step, PARAMS)
+    st.markdown(backprop_text.step_rule(step))
     st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={c: NUMBER for c in rows if c != "parameter"})
 
 st.header("2. The computation graph")

@@ -17,15 +17,14 @@ from lib.descent2d import (
     SADDLE,
     SURFACES,
     TWO_D_OPTIMIZERS,
-    all_paths,
-    describe_escapes,
-    describe_paths,
     escape_table,
     gradient_at,
-    optimizer_path,
+    optimizer_paths,
     path_table,
+    paths_with_and_without_noise,
     surface_grid,
 )
+from lib.descent2d_text import describe_escapes, describe_paths
 from lib.fmt import num
 from lib.glossary import link
 from lib.predictions import descent_learning_rate, descent_saddle
@@ -113,20 +112,21 @@ start_2d = SURFACES[surface].start
 
 @st.cache_data(max_entries=64, show_spinner="Running the optimizers…")
 def _paths(surface, start, learning_rate, steps, noise):
-    return all_paths(surface, start, learning_rate, steps, noise), surface_grid(surface)
+    return paths_with_and_without_noise(surface, start, learning_rate, steps, noise), surface_grid(surface)
 
 
-all_of_them, grid = _paths(surface, start_2d, learning_rate_2d, steps_2d, noise)
+(all_of_them, without_noise), grid = _paths(surface, start_2d, learning_rate_2d, steps_2d, noise)
 paths = {name: path for name, path in all_of_them.items() if name in (shown or [])}
+quiet = without_noise if noise else None  # the same paths with noise 0: what the noise did, and what it did not
 st.altair_chart(make_contour_chart(grid, paths, f"{surface}: paths from {start_2d}"), width="stretch", height=460)
 st.dataframe(
-    pd.DataFrame(path_table(surface, paths, steps_2d)),
+    pd.DataFrame(path_table(surface, paths, steps_2d, quiet)),
     hide_index=True,
     width="stretch",
     column_config={"final loss": st.column_config.NumberColumn(format="%.4g")},
 )
 if paths:
-    st.markdown(" ".join(describe_paths(surface, paths, steps_2d)))
+    st.markdown(" ".join(describe_paths(surface, paths, steps_2d, quiet)))
 else:
     st.info("Pick at least one optimizer to show.", icon=":material/info:")
 st.caption(
@@ -157,4 +157,4 @@ if gate(descent_saddle(escapes, offset), keeps_reveal=True):
     st.markdown(describe_escapes(escapes))
 correction(notebook.local_minima_exist(valleys[-1]["w"]))
 link_end(incoming, DESCENT_LINK)
-show_code(descent_1d, optimizer_path, describe_paths)
+show_code(descent_1d, optimizer_paths, describe_paths)

@@ -10,7 +10,7 @@ import streamlit as st
 from lib.glossary import TERMS, slug
 
 st.title("Glossary")
-st.markdown("The words the course uses, in the order a learner meets them. Each lesson links a word's first use here.")
+st.markdown("The words the course uses, in alphabetical order. Each lesson links a word's first use here.")
 for term, definition in TERMS.items():
     st.subheader(term, anchor=slug(term))
     st.markdown(definition)

@@ -9,7 +9,8 @@ import pytest
 from lib.boundary import DATASETS, confidence, describe_boundary, halfplane_agreement, train_boundary
 from lib.choices import LOSSES, OUTPUTS, pairing_note
 from lib.descent import CURVES_1D, curve_minima, descent_1d, descent_view, describe_descent
-from lib.descent2d import all_paths, describe_path, describe_paths
+from lib.descent2d import all_paths, describe_path
+from lib.descent2d_text import describe_paths
 from lib.fmt import and_list, constant, operand, prob, term, tied_max
 from lib.models import build_mlp, param_rows
 from lib.quiz import network_quiz
