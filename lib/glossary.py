@@ -47,6 +47,7 @@ TERMS = {  # in alphabetical order, as the Glossary page lists them
     "hidden layer": "A layer between the input and the output. The notebook's 784-64-10 network has one hidden layer "
     "of 64 neurons.",
     "Jacobian": "The matrix of every partial derivative of a vector function: entry (k, j) is ∂outputₖ/∂inputⱼ. "
+    "Softmax's is diag(P) − P·Pᵀ.",
     "Keras": "The library that builds the layers, models, losses and optimizers here, running on TensorFlow.",
     "kernel": "Keras's name for a Dense layer's weight matrix: one column of weights per neuron.",
     "label": "The right answer for a training example: for MNIST, the digit the image shows.",
@@ -62,13 +63,15 @@ TERMS = {  # in alphabetical order, as the Glossary page lists them
     "minimum). Gradient descent can settle in one.",
     "logit": "A raw score from the last layer, before softmax turns the scores into probabilities.",
     "loss": "One number saying how wrong the predictions are on some examples (0 = perfect). Training lowers it.",
-    "mask": "ReLU's derivative as a matrix of 0s and 1s (1 where the neuron's input is positive): backprop multiplies "
+    "mask": "ReLU's derivative as a matrix of 0s and 1s (1 where the neuron's input is positive): backprop "
+    "multiplies the gradient by it, so nothing flows back through a neuron that is off.",
     "MNIST": "70,000 handwritten digits, 28×28 grey pixels each: 60,000 to train on and 10,000 to test with.",
     "momentum": "In Keras, v ← 0.9·v − lr·g, then w ← w + v: the step is a decaying sum of all past gradient steps "
     "(each older one weighted by a further 0.9), not their average. While the gradient keeps its direction the "
     "steps add up, towards 10× (1 / (1 − 0.9)) the plain SGD step; when it flips they partly cancel.",
     "MSE": "Mean squared error: the mean of (output − target)² over the outputs and examples.",
-    "multiply-add": "One multiplication and one addition: the unit of work of a matrix product. An m×k matrix times "
+    "multiply-add": "One multiplication and one addition: the unit of work of a matrix product. An m×k matrix "
+    "times a k×n one takes m·k·n of them.",
     "neuron": "One unit of a layer: a weighted sum of its inputs plus a bias, passed through an activation function.",
     "one-hot": "A label written as a vector with 1 at the true class and 0 elsewhere: the digit 3 is "
     "(0, 0, 0, 1, 0, 0, 0, 0, 0, 0).",
@@ -104,8 +107,8 @@ TERMS = {  # in alphabetical order, as the Glossary page lists them
     "images it has never seen.",
     "validation": "Images held out from training, used to measure how well the model generalises.",
     "vanishing gradient": "A derivative so close to 0 (sigmoid and tanh for large |x|) that the layers before it "
-    "barely learn.",
-    "vanishing gradients": "Gradients that shrink layer by layer on their way back through a deep network (each "
+    "barely learn. In a deep network the gradient shrinks layer by layer on its way back (each layer multiplies it "
+    "by its f′ and its weights), so the first layers learn least.",
     "weight": "A parameter that multiplies one input of a neuron. A layer's weights form a matrix.",
 }
 ALIASES = {  # other spellings the course uses -> the entry that defines them
@@ -120,6 +123,7 @@ ALIASES = {  # other spellings the course uses -> the entry that defines them
     "Dense layer": "layer",
     "minima": "local minimum",
     "logits": "logit",
+    "vanishing gradients": "vanishing gradient",
     "mean squared error": "MSE",
     "neurons": "neuron",
     "parameters": "parameter",

@@ -114,7 +114,7 @@ The batch loss is the mean of $B$ such $l$, hence the $1/B$: row $b$ of ∂L/∂
     view.activation_table(key, batch, index, weights, mnist)
     st.markdown(
         f"A deeper stack: six hidden layers of 64 between the pixels and the 10 outputs, at initialisation. Every "
-        f"layer multiplies the gradient on its way back by its f′ and its weights ({link('vanishing gradients')}):"
+        f"layer multiplies the gradient on its way back by its f′ and its weights ({link('vanishing gradient', 'vanishing gradients')}):"
     )
     view.deep_stack(mnist)
 
