@@ -201,14 +201,14 @@ def check(question: Question, typed) -> Feedback:
         right, shown = given == question.answer, f"neurons {', '.join(map(str, question.answer)) or 'none'} on"
         matches = [m for m in question.mistakes if given == tuple(m[1]) and not right]
         if right:
-            return Feedback(True, None, f"Right: {shown}. {question.chain}")
+            return Feedback(True, None, f"Correct: {shown}. {question.chain}")
     else:
         given = float(typed)
         right = abs(given - question.answer) <= tolerance(question.answer)
         shown = num(question.answer)
         matches = [m for m in question.mistakes if abs(given - m[1]) <= tolerance(m[1]) and not right]
     if right:
-        return Feedback(True, None, f"Right: {shown} ({TOLERANCE_TEXT} of autodiff's value). {question.chain}")
+        return Feedback(True, None, f"Correct: {shown} ({TOLERANCE_TEXT} of autodiff's value). {question.chain}")
     if matches:
         name, _, why = matches[0]
         return Feedback(False, name, f"Not quite: your answer is what {name} gives. Why: {why} {question.chain}")

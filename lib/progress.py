@@ -22,7 +22,7 @@ MAX_STATE_ITEMS, MAX_TEXT = 16, 300
 WORDS = re.compile(r"[\w .,'()/+−-]{0,80}")  # a state's names and words: nothing Markdown would act on
 MAX_DEPTH = 10  # brackets and braces inside one another: a version-2 file needs 7
 MAX_NUMBER_CHARS = 20  # a number in a progress file is a version, a count or a setting
-KEYS = {"version", "seen", "gates"}  # what a progress file holds; anything else is named and refused
+KEYS = {"version", "seen", "gates", "worksheets"}  # what a progress file holds; anything else is named and refused
 
 
 class ProgressError(ValueError):
