@@ -97,14 +97,11 @@ def page_link(spec, prefix: str = "") -> None:
 
 @st.cache_resource(show_spinner=False)
 def _warm_lessons() -> threading.Thread:
-    """Once per server, in the background: compile what the lessons share, so no learner waits for it."""
+    """Once per server, in the background: compile what the lessons share, so no learner waits for it. The module
+    is imported here, in the script's thread: two threads importing the same modules at once can deadlock."""
+    from lib.boundary import warm_up
 
-    def warm():
-        from lib.boundary import warm_up
-
-        warm_up()
-
-    thread = threading.Thread(target=warm, name="warm-lessons", daemon=True)
+    thread = threading.Thread(target=warm_up, name="warm-lessons", daemon=True)
     thread.start()
     return thread
 
