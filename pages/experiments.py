@@ -141,11 +141,8 @@ outcomes = series.outcomes if finished_series else []
 verdict = twin_verdict(outcomes) if kind == "twins" else None
 did, try_next = experiments_ending(kind, outcomes, verdict, len(series.configs) if finished_series else 0)
 st.markdown(f"**You:** {did}  \n**Next:** {try_next}")
-st.page_link(
-    "pages/train.py",
-    label="Next: **Train MNIST** — take what you found back to the lab",
-    icon=":material/model_training:",
-)
+st.page_link("pages/train.py", label="Next: **Train MNIST**", icon=":material/model_training:")
+st.caption("Take what you found back to the lab.")  # a caption wraps on a phone; a link's label is cut
 
 link_end(
     incoming,
