@@ -44,6 +44,21 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_healthy(url: str, process: subprocess.Popen, failure: str, seconds: float) -> None:
+    """Until `url`/_stcore/health answers "ok" (a Streamlit server, or a balancer in front of some); RuntimeError
+    with `failure` if the process ends or `seconds` pass first."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            pass
+        if process.poll() is not None or time.time() > deadline:
+            raise RuntimeError(failure)
+        time.sleep(0.3)
+
+
 class ServerURL(str):
     """The server's base URL (a str), with the server's process id for measuring it."""
 
@@ -80,16 +95,7 @@ def streamlit_server(extra_env: dict | None = None, port: int | None = None):
     url = ServerURL(f"http://127.0.0.1:{port}")
     url.pid = process.pid
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.5)
+        wait_until_healthy(url, process, f"streamlit did not start; see {log.name}", 60)
         yield url
     finally:
         process.terminate()

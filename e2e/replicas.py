@@ -7,15 +7,13 @@ import re
 import secrets
 import shutil
 import subprocess
-import time
-import urllib.request
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from e2e.browser import ROOT, ServerURL, _free_port, streamlit_server
+from e2e.browser import ROOT, ServerURL, _free_port, streamlit_server, wait_until_healthy
 
 HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
 HAPROXY = shutil.which("haproxy") or next((p for p in ("/usr/sbin/haproxy",) if Path(p).exists()), None)
@@ -71,16 +69,7 @@ def replicas(count: int = 2, extra_env: dict | None = None):
         )
         stack.callback(_stop, process)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 30
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"haproxy did not start; see {log}")
-            time.sleep(0.3)
+        wait_until_healthy(url, process, f"haproxy did not start; see {log}", 30)
         yield Cluster(url, servers, log)
 
 
