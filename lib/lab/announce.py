@@ -27,4 +27,4 @@ def status_sentence(state: str | None, number: int, test_accuracy: float | None 
 
 def status_html(sentence: str) -> str:
     """A polite live region: screen readers read its text whenever it changes. The sentence is escaped."""
-    return f'<div role="status" aria-live="polite" aria-atomic="true">{escape(sentence)}</div>'
+    return f'<div class="course-status" role="status" aria-live="polite" aria-atomic="true">{escape(sentence)}</div>'
