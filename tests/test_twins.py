@@ -2,6 +2,7 @@
 difference that matters; 'can't tell yet' otherwise, with about how many seeds would decide; identical settings
 and seed are one deterministic run. Checked over the whole input space against an oracle written here."""
 
+import dataclasses
 import functools
 import math
 
@@ -165,3 +166,18 @@ def test_optimizer_twins_say_the_learning_rate_each_side_runs_at():
     assert "0.001" in note and "not its Keras default (0.01)" in note
     assert "its Keras default too" in rate_note("optimizer", "rmsprop", a)
     assert rate_note("learning_rate", 0.01, a) is None
+
+
+def test_the_twins_chart_is_drawn_and_its_description_states_the_verdict():
+    """The chart under finished twins builds (its description is the verdict the page prints under it)."""
+    from lib.lab.experiment_charts import make_twins_chart
+
+    outcomes = []
+    for seed in range(3):
+        runs = pair(seed, 0.90 + 0.01 * seed, 0.80 + 0.01 * seed)
+        for arm, run in enumerate(runs):
+            outcomes.append(dataclasses.replace(run, batch_loss=list(np.linspace(2.3, 0.3 + 0.2 * arm, 50))))
+    chart = make_twins_chart(outcomes, ("A: 0.001", "B: 0.01"))
+    spec = chart.to_dict()
+    assert twin_verdict(outcomes).sentence in spec["description"]
+    assert {row["run"] for row in next(iter(spec["datasets"].values()))} == {"A: 0.001", "B: 0.01"}

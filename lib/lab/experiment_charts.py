@@ -129,7 +129,7 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
 
 def make_twins_chart(outcomes, labels: tuple[str, str], points: int = 120) -> alt.LayerChart:
     """Each arm's smoothed training loss against batches: the mean over seeds as a line, ± one spread as a band."""
-    from lib.lab.experiments import twin_verdict  # the verdict the page shows under the chart
+    from lib.lab.twins import twin_verdict  # the verdict the page shows under the chart
 
     frames = []
     for arm, label in enumerate(labels):
