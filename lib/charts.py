@@ -37,11 +37,11 @@ def make_activation_chart(x, y, dy, title: str) -> alt.Chart:
         alt.Chart(data)
         .mark_line()
         .encode(
-            x="x:Q",
+            x=alt.X("x:Q"),
             y=alt.Y("value:Q", title=None),
             color=alt.Color("curve:N", scale=alt.Scale(range=[PALETTE["primary"], PALETTE["accent"]]), legend=None),
             strokeDash=alt.StrokeDash("curve:N", legend=None),
-            tooltip=["curve", alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("value:Q", format=".4f")],
+            tooltip=[alt.Tooltip("curve"), alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("value:Q", format=".4f")],
         )
         .properties(
             title=alt.Title(
@@ -71,11 +71,19 @@ def make_softmax_chart(probabilities, true_class: int | None = None, title: str 
         alt.Chart(data)
         .mark_bar(strokeWidth=3)
         .encode(
-            x="class:O",
+            x=alt.X("class:O"),
             y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
-            color=alt.condition(alt.datum.predicted, alt.value(PALETTE["accent"]), alt.value(PALETTE["primary"])),
-            stroke=alt.condition(alt.datum.true, alt.value("black"), alt.value(None)),
-            tooltip=["class", alt.Tooltip("probability:Q", format=".4g"), "true"],
+            # Scales on the two flags rather than alt.condition: the same picture, built far faster by Altair
+            # (a lesson redraws this chart on every new batch or example).
+            color=alt.Color(
+                "predicted:N",
+                scale=alt.Scale(domain=[False, True], range=[PALETTE["primary"], PALETTE["accent"]]),
+                legend=None,
+            ),
+            stroke=alt.Stroke(
+                "true:N", scale=alt.Scale(domain=[False, True], range=["transparent", "black"]), legend=None
+            ),
+            tooltip=[alt.Tooltip("class:O"), alt.Tooltip("probability:Q", format=".4g"), alt.Tooltip("true:N")],
         )
         .properties(
             height=240,
@@ -99,9 +107,9 @@ def make_boundary_chart(result, points, labels, title: str) -> alt.LayerChart:
         .mark_rect(opacity=0.55)
         .encode(
             x=alt.X("x1:Q", title="x₁"),
-            x2="x1b:Q",
+            x2=alt.X2("x1b:Q"),
             y=alt.Y("x2:Q", title="x₂"),
-            y2="x2b:Q",
+            y2=alt.Y2("x2b:Q"),
             color=alt.Color("p:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title="P(class 1)"),
         )
     )
@@ -110,8 +118,8 @@ def make_boundary_chart(result, points, labels, title: str) -> alt.LayerChart:
         alt.Chart(data)
         .mark_point(size=22, stroke="white", strokeWidth=0.5, filled=True, opacity=1)
         .encode(
-            x="x1:Q",
-            y="x2:Q",
+            x=alt.X("x1:Q"),
+            y=alt.Y("x2:Q"),
             color=alt.Color("class:N", scale=alt.Scale(range=[PALETTE["class0"], PALETTE["class1"]])),
             shape=alt.Shape("class:N", scale=alt.Scale(range=["circle", "square"])),
         )
@@ -181,7 +189,12 @@ def make_descent_1d_chart(curve_x, curve_y, view: dict) -> alt.LayerChart:
     path = (
         alt.Chart(steps)
         .mark_line(color=PALETTE["accent"], point=alt.OverlayMarkDef(color=PALETTE["accent"], size=40))
-        .encode(x=alt.X("shown_w:Q", title="w"), y=alt.Y("shown_loss:Q", title="loss"), order="step:Q", tooltip=tooltip)
+        .encode(
+            x=alt.X("shown_w:Q", title="w"),
+            y=alt.Y("shown_loss:Q", title="loss"),
+            order=alt.Order("step:Q"),
+            tooltip=tooltip,
+        )
     )
     edge = (
         alt.Chart(steps[steps["off_chart"]])
@@ -221,9 +234,9 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
         .mark_rect()
         .encode(
             x=alt.X("x:Q", title="parameter 1", scale=alt.Scale(domain=list(x_range), nice=False)),
-            x2="xb:Q",
+            x2=alt.X2("xb:Q"),
             y=alt.Y("y:Q", title="parameter 2", scale=alt.Scale(domain=list(y_range), nice=False)),
-            y2="yb:Q",
+            y2=alt.Y2("yb:Q"),
             color=alt.Color("shade:Q", scale=alt.Scale(type="log", scheme="greys", reverse=True), legend=None),
         )
     )
@@ -240,12 +253,14 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
     lines = (
         alt.Chart(points)
         .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
-        .encode(x="x:Q", y="y:Q", order="step:Q", color=color, strokeDash=dash, tooltip=tooltip)
+        .encode(
+            x=alt.X("x:Q"), y=alt.Y("y:Q"), order=alt.Order("step:Q"), color=color, strokeDash=dash, tooltip=tooltip
+        )
     )
     off = (
         alt.Chart(points[points["off chart"]] if len(points) else points)
         .mark_point(shape="cross", size=200, filled=True, strokeWidth=1, aria=False)  # told in the description
-        .encode(x="x:Q", y="y:Q", color=alt.Color("optimizer:N", legend=None), tooltip=tooltip)
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), color=alt.Color("optimizer:N", legend=None), tooltip=tooltip)
     )
     off_chart = {name: int(frame["off chart"].sum()) for name, frame in zip(paths, frames, strict=True)}
     return alt.layer(heat, lines, off).properties(
@@ -262,16 +277,16 @@ def make_neuron_charts(history: list[dict], targets: dict | None = None) -> tupl
     parameter = alt.Color("parameter:N", scale=alt.Scale(domain=list(targets), range=PATH_COLORS[: len(targets)]))
     params_text, loss_text = chart_text.neuron_text(frame, targets)
     params = (
-        alt.Chart(long).mark_line().encode(x="epoch:Q", y="value:Q", color=parameter)
-        + alt.Chart(rules).mark_rule(strokeDash=[4, 4]).encode(y="value:Q", color=parameter)
+        alt.Chart(long).mark_line().encode(x=alt.X("epoch:Q"), y=alt.Y("value:Q"), color=parameter)
+        + alt.Chart(rules).mark_rule(strokeDash=[4, 4]).encode(y=alt.Y("value:Q"), color=parameter)
         + alt.Chart(long.groupby("parameter").tail(1))  # each line named at its end, not by colour alone
         .mark_text(align="left", dx=6)
-        .encode(x="epoch:Q", y="value:Q", text="parameter:N", color=parameter)
+        .encode(x=alt.X("epoch:Q"), y=alt.Y("value:Q"), text=alt.Text("parameter:N"), color=parameter)
     ).properties(title="w1, w2 and b (dashed: the targets 2, 1, 1)", description=params_text)
     loss = (
         alt.Chart(frame[frame["loss"] > 0])
         .mark_line(color=PALETTE["accent"])
-        .encode(x="epoch:Q", y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="MSE (log scale)"))
+        .encode(x=alt.X("epoch:Q"), y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="MSE (log scale)"))
         .properties(title="Loss on the training points", description=loss_text)
     )
     return params, loss

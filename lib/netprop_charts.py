@@ -27,10 +27,14 @@ def make_output_gradient_chart(d_z2_row, label: int, batch: int) -> alt.Chart:
         alt.Chart(data, description=description)
         .mark_bar()
         .encode(
-            x="digit:O",
+            x=alt.X("digit:O"),
             y=alt.Y("∂L/∂Z₂:Q"),
-            color=alt.condition(alt.datum["true digit"], alt.value(PALETTE["accent"]), alt.value(PALETTE["primary"])),
-            tooltip=["digit", alt.Tooltip("∂L/∂Z₂:Q", format=".4g"), "true digit"],
+            color=alt.Color(
+                "true digit:N",
+                scale=alt.Scale(domain=[False, True], range=[PALETTE["primary"], PALETTE["accent"]]),
+                legend=None,
+            ),
+            tooltip=[alt.Tooltip("digit"), alt.Tooltip("∂L/∂Z₂:Q", format=".4g"), alt.Tooltip("true digit")],
         )
         .properties(
             height=220,
@@ -55,8 +59,12 @@ def make_derivative_chart(f_prime_row, activation: str) -> alt.Chart:
         .encode(
             x=alt.X("neuron:O", axis=alt.Axis(labelOverlap=True, values=list(range(0, len(f_prime), 8)))),
             y=alt.Y("f′(z):Q", title=f"{activation}′(Z₁)"),
-            color=alt.condition(alt.datum.off, alt.value(PALETTE["accent"]), alt.value(PALETTE["primary"])),
-            tooltip=["neuron", alt.Tooltip("f′(z):Q", format=".4g"), "off"],
+            color=alt.Color(
+                "off:N",
+                scale=alt.Scale(domain=[False, True], range=[PALETTE["primary"], PALETTE["accent"]]),
+                legend=None,
+            ),
+            tooltip=[alt.Tooltip("neuron"), alt.Tooltip("f′(z):Q", format=".4g"), alt.Tooltip("off")],
         )
         .properties(height=110, title=f"{activation}′(Z₁): {off} of {len(f_prime)} are 0")
     )
@@ -79,14 +87,14 @@ def make_mask_chart(d_h_row, f_prime_row, d_z1_row, activation: str) -> alt.VCon
         .mark_bar(opacity=0.8)
         .encode(
             x=alt.X("neuron:O", axis=alt.Axis(labelOverlap=True, values=list(range(0, len(f_prime), 8)))),
-            xOffset="gradient:N",
+            xOffset=alt.XOffset("gradient:N"),
             y=alt.Y("value:Q", title="gradient"),
             color=alt.Color(
                 "gradient:N",
                 scale=alt.Scale(range=[PALETTE["muted"], PALETTE["primary"]]),
                 legend=alt.Legend(orient="bottom", title=None),
             ),
-            tooltip=["neuron", "gradient", alt.Tooltip("value:Q", format=".3g")],
+            tooltip=[alt.Tooltip("neuron"), alt.Tooltip("gradient"), alt.Tooltip("value:Q", format=".3g")],
         )
         .properties(width="container", height=160, title="what arrives at each neuron, and what passes through")
     )
@@ -122,7 +130,7 @@ def make_deep_stack_chart(norms: dict) -> alt.Chart:
                 scale=alt.Scale(range=[PALETTE["accent"], PALETTE["primary"]]),
                 legend=alt.Legend(orient="bottom"),
             ),
-            tooltip=["activation", "layer", alt.Tooltip("gradient size:Q", format=".3g")],
+            tooltip=[alt.Tooltip("activation"), alt.Tooltip("layer"), alt.Tooltip("gradient size:Q", format=".3g")],
         )
         .properties(height=240, title="How much gradient reaches each layer")
     )

@@ -44,8 +44,8 @@ def make_hidden_chart(hidden) -> alt.Chart:
         .mark_bar(color=PALETTE["primary"])
         .encode(
             x=alt.X("hidden neuron:O", axis=alt.Axis(labelAngle=0, values=list(range(0, len(hidden), 8)))),
-            y="activation:Q",
-            tooltip=["hidden neuron", alt.Tooltip("activation:Q", format=".4f")],
+            y=alt.Y("activation:Q"),
+            tooltip=[alt.Tooltip("hidden neuron"), alt.Tooltip("activation:Q", format=".4f")],
         )
         .properties(height=160, description=chart_text.hidden_text(hidden))
     )

@@ -75,3 +75,23 @@ def test_charts_build():
     y, dy = curve_with_derivative("relu", X)
     assert make_activation_chart(X, y, dy, "relu").to_dict()["title"]["text"] == "relu"
     assert make_softmax_chart(softmax([1.0, 2.0])).to_dict()
+
+
+def test_softmax_bars_colour_the_prediction_and_outline_the_true_class():
+    """The most probable class is drawn in the accent colour, every other in the primary colour; only the true
+    class has a black outline (read off the spec's data and scales, as Vega-Lite would draw them)."""
+    from lib.charts import PALETTE
+
+    spec = make_softmax_chart(softmax([0.1, 3.0, 0.2, -1.0]), true_class=2).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    color, stroke = spec["encoding"]["color"], spec["encoding"]["stroke"]
+
+    def drawn(channel, value):
+        return dict(zip(channel["scale"]["domain"], channel["scale"]["range"], strict=True))[value]
+
+    assert [drawn(color, row[color["field"]]) for row in rows] == [
+        PALETTE["accent"] if row["class"] == 1 else PALETTE["primary"] for row in rows
+    ]
+    assert [drawn(stroke, row[stroke["field"]]) for row in rows] == [
+        "black" if row["class"] == 2 else "transparent" for row in rows
+    ]

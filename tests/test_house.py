@@ -118,3 +118,21 @@ def test_the_streamlit_adjustment_matches_the_installed_version():
     keep_keras_state_between_runs()
     assert keep_keras_state_between_runs() is False  # applied once, idempotent
     assert getattr(script_runner._clean_problem_modules, "_course_patched", False)
+
+
+def test_chart_encodings_are_typed_channels():
+    """Altair turns a plain string in .encode() (x="a:Q") or an alt.condition into a channel through a slow path
+    (it rebuilds a table of its whole schema, tens of ms each): a lesson that redraws its charts on every slider
+    move uses alt.X("a:Q") and scales instead."""
+    slow = []
+    for path in sorted((ROOT / "lib").rglob("*.py")) + sorted((ROOT / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "encode":
+                for keyword in node.keywords:
+                    values = keyword.value.elts if isinstance(keyword.value, ast.List) else [keyword.value]
+                    for value in values:
+                        plain = isinstance(value, ast.Constant) and isinstance(value.value, str)
+                        condition = isinstance(value, ast.Call) and ast.unparse(value.func) == "alt.condition"
+                        if plain or condition:
+                            slow.append(f"{path.relative_to(ROOT)}:{value.lineno} {keyword.arg}")
+    assert slow == []

@@ -93,7 +93,11 @@ def _panel(metric: str, title: str, log: bool, x_title: str, x_max: int | None, 
             x=alt.X("x:Q", title=x_title, axis=axis, scale=alt.Scale(domain=[0, x_max]) if x_max else alt.Undefined),
             y=y,
             color=color,
-            tooltip=["series:N", alt.Tooltip("x:Q", title=x_title, format=".2f"), alt.Tooltip("value:Q", format=".4g")],
+            tooltip=[
+                alt.Tooltip("series:N"),
+                alt.Tooltip("x:Q", title=x_title, format=".2f"),
+                alt.Tooltip("value:Q", format=".4g"),
+            ],
         )
     )
     line = base.transform_filter("indexof(datum.series, 'training (') == 0 && datum.series != 'training (epoch mean)'")
@@ -141,9 +145,9 @@ def make_confusion_chart(confusion: np.ndarray) -> alt.LayerChart:
     base = alt.Chart(data).encode(x=alt.X("predicted digit:O"), y=alt.Y("true digit:O"))
     heat = base.mark_rect().encode(
         color=alt.Color("off diagonal:Q", scale=alt.Scale(scheme="oranges"), title="mistakes"),
-        tooltip=["true digit", "predicted digit", "count"],
+        tooltip=[alt.Tooltip("true digit"), alt.Tooltip("predicted digit"), alt.Tooltip("count")],
     )
-    text = base.mark_text(fontSize=10).encode(text="count:Q")
+    text = base.mark_text(fontSize=10).encode(text=alt.Text("count:Q"))
     chart = alt.layer(heat, text).properties(width="container", height=340, title="Confusion matrix (test set)")
     return chart.properties(description=chart_text.confusion_text(confusion))
 
@@ -156,7 +160,7 @@ def make_per_class_chart(per_class_accuracy: np.ndarray) -> alt.Chart:
         .encode(
             x=alt.X("digit:O"),
             y=alt.Y("accuracy:Q", scale=alt.Scale(zero=False)),
-            tooltip=["digit", alt.Tooltip("accuracy:Q", format=".2%")],
+            tooltip=[alt.Tooltip("digit"), alt.Tooltip("accuracy:Q", format=".2%")],
         )
         .properties(width="container", height=340, title="Test accuracy per digit")
         .properties(description=chart_text.per_class_text(per_class_accuracy))
@@ -184,7 +188,11 @@ def make_runs_overlay_chart(runs: list[tuple[str, object, int]], metric: str = "
                 "run:N", scale=alt.Scale(range=PATH_COLORS), legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)
             ),
             strokeDash=alt.StrokeDash("run:N", scale=alt.Scale(range=PATH_DASHES)),  # not colour alone
-            tooltip=["run", alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip(f"{metric}:Q", format=".4f")],
+            tooltip=[
+                alt.Tooltip("run"),
+                alt.Tooltip("epoch:Q", format=".2f"),
+                alt.Tooltip(f"{metric}:Q", format=".4f"),
+            ],
         )
         .properties(title=f"Training {metric} of your runs (smoothed)", width="container")
         .properties(description=chart_text.runs_overlay_text(data, metric))

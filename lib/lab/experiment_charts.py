@@ -152,10 +152,12 @@ def make_twins_chart(outcomes, labels: tuple[str, str], points: int = 120) -> al
     band = (
         alt.Chart(data)
         .mark_area(opacity=0.25)
-        .encode(x="batch:Q", y=alt.Y("low:Q", title="training loss (smoothed)"), y2="high:Q", color=color)
+        .encode(
+            x=alt.X("batch:Q"), y=alt.Y("low:Q", title="training loss (smoothed)"), y2=alt.Y2("high:Q"), color=color
+        )
     )
     dash = alt.StrokeDash("run:N", scale=alt.Scale(domain=list(labels), range=PATH_DASHES[:2]), legend=None)
-    line = alt.Chart(data).mark_line().encode(x="batch:Q", y="mean:Q", color=color, strokeDash=dash)
+    line = alt.Chart(data).mark_line().encode(x=alt.X("batch:Q"), y=alt.Y("mean:Q"), color=color, strokeDash=dash)
     return (band + line).properties(
         title="Mean over seeds, ± one spread",
         description=chart_text.twins_text(data, twin_verdict(outcomes).sentence),
