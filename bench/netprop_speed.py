@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.test_pages import answer_gate, open_page  # noqa: E402
+from tests.test_pages import answer_gate, open_page, route_like_a_server  # noqa: E402
 
 TARGET_S = 0.3
 
@@ -30,6 +30,7 @@ def timed(at, widget, value) -> float:
 
 
 def main(quick: bool) -> dict:
+    route_like_a_server()  # as the test suite does: pages run through the router, gates and all
     at = open_page("pages/backprop_network.py")
     answer_gate(at, "netprop_negative", "only the true digit's")
     answer_gate(at, "netprop_off", "exactly 0: nothing flows back through it")

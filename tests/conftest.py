@@ -30,14 +30,8 @@ def pages_go_through_the_router():
     fresh server; a real server leaves that mode after its first run for good. Do as the server does, so that
     switch_page runs the router (sidebar, next links) like a browser. The first-visit case itself is checked in
     real Chromium (tests/test_e2e_start.py)."""
-    from streamlit.runtime.pages_manager import PagesManager
+    from tests.test_pages import route_like_a_server
 
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
+    restore = route_like_a_server()
     yield
-    PagesManager.__init__ = original
+    restore()

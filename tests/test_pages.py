@@ -12,6 +12,22 @@ from ui.nav import all_pages
 TIMEOUT = 60
 
 
+def route_like_a_server():
+    """AppTest resets Streamlit's "pages/ folder" mode before every run, as if each run were the first visit to a
+    fresh server; a real server leaves that mode after its first run for good. Do as the server does, so that
+    switch_page runs the router (sidebar, gates, next links) like a browser. Returns the undo."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    return lambda: setattr(PagesManager, "__init__", original)
+
+
 def answer_gate(at: AppTest, key: str, option: int | str = 0) -> AppTest:
     """Lock in a prediction (the option-th answer, or the one with this text), as a learner does before the result
     is shown."""
