@@ -6,6 +6,7 @@ the loss on the same batch again. This is exactly what `model.fit` repeats for e
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,11 @@ from lib.models import build_mlp
 from lib.runtime import tf
 
 BATCH_SIZE = 32
+
+
+def steps_per_epoch(num_images: int, batch_size: int) -> int:
+    """Optimizer steps in one pass over num_images: one per batch, the last batch smaller when they don't divide."""
+    return math.ceil(num_images / batch_size)
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class OneBatchAtATime:
 
     @property
     def batches_per_epoch(self) -> int:
-        return int(np.ceil(len(self.labels) / BATCH_SIZE))
+        return steps_per_epoch(len(self.labels), BATCH_SIZE)
 
     def _batch(self, index: int):
         rows = self.order[index * BATCH_SIZE : (index + 1) * BATCH_SIZE]

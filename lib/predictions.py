@@ -9,10 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from lib.activations import softmax
+from lib.choices import build_loss
 from lib.descent import BEHAVIOURS, HORIZON, fate
 from lib.fmt import num, prob
 from lib.gates import Prediction, ask
+from lib.learning import BATCH_SIZE, StepReport, step_sentence, steps_per_epoch
 from lib.losses import compare_losses
+from lib.models import build_mlp
 from lib.runtime import tf
 
 BOWL = "bowl: (w − 2)² + 1"
@@ -32,6 +35,40 @@ def network_width(width: int) -> Prediction:
         0,
         f"784 × {other} + {other} for the hidden layer and {other} × 10 + 10 for the output: {total:,}. Without "
         f"the biases it would be {784 * other + other * 10:,}; the count changes with the width.",
+    )
+
+
+def learning_step(report: StepReport, step: int) -> Prediction:
+    """Did one optimizer step lower the loss on the batch it was computed from? Answered by measuring it again.
+
+    The network and its batches are seeded, so the step number decides the answer."""
+    return ask(
+        "learning_step",
+        {"step": step},
+        f"after this one step, will the loss on the same {BATCH_SIZE} images be lower or higher than "
+        f"{report.loss_before:.4f}?",
+        ("lower", "higher"),
+        0 if report.loss_after < report.loss_before else 1,
+        step_sentence(report),
+    )
+
+
+def learning_epoch(num_images: int, batch_size: int) -> Prediction:
+    """How many steps make one epoch with another batch size: one per batch, the last one possibly smaller."""
+    steps, (full, last) = steps_per_epoch(num_images, batch_size), divmod(num_images, batch_size)
+    how = (
+        f"{full:,} full batches and one more of {last:,} image{'s' if last > 1 else ''}: {steps:,} steps"
+        if last
+        else f"{steps:,} full batches: {steps:,} steps"
+    )
+    return ask(
+        "learning_epoch",
+        {"batch size": batch_size},
+        f"with batches of {batch_size} instead of {BATCH_SIZE}, how many steps make one epoch of the "
+        f"{num_images:,} training images?",
+        (f"{num_images:,}", f"{steps:,}", f"{steps_per_epoch(num_images, BATCH_SIZE):,}"),
+        1,
+        f"{num_images:,} images in batches of {batch_size}: {how}. Bigger batches: fewer, less noisy steps per epoch.",
     )
 
 
@@ -186,9 +223,6 @@ def backprop_bias(experiment, gradient) -> Prediction:
 
 def train_step_frozen(images: np.ndarray, labels: np.ndarray) -> Prediction:
     """Checked live: the gradient that reaches the hidden layer through a step activation, on 32 real images."""
-    from lib.choices import build_loss
-    from lib.models import build_mlp
-
     model = build_mlp(hidden_activation="step", seed=0)
     x = tf.constant(images[:32].astype(np.float32) / 255.0)
     with tf.GradientTape() as tape:

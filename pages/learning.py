@@ -5,14 +5,13 @@ from ui.router import through_the_router
 through_the_router()  # first, before anything slow loads
 
 # isort: split
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lib.charts import make_softmax_chart
-from lib.gates import ask
 from lib.glossary import link
-from lib.learning import BATCH_SIZE, OneBatchAtATime, step_sentence
+from lib.learning import BATCH_SIZE, OneBatchAtATime
+from lib.predictions import learning_epoch, learning_step
 from ui.common import require_mnist, show_code
 from ui.gate import gate
 
@@ -71,15 +70,7 @@ st.markdown(
     "weight grows; the optimizer moves every weight a little the other way."
 )
 revealed = gate(
-    ask(
-        "learning_step",
-        {"step": net.batches_done},  # the network and its batches are seeded: the step number decides
-        f"after this one step, will the loss on the same {BATCH_SIZE} images be lower or higher than "
-        f"{report.loss_before:.4f}?",
-        ("lower", "higher"),
-        0 if report.loss_after < report.loss_before else 1,
-        step_sentence(report),
-    ),
+    learning_step(report, net.batches_done),
     keeps_reveal=True,  # each Next batch is offered as a new question, not forced
 )
 if revealed:
@@ -88,19 +79,8 @@ if revealed:
 st.markdown(
     f"Every batch is a different random sample, so each step's gradient is a noisy estimate of the gradient on "
     f"all the data: that is {link('stochastic gradient descent')}. Full-batch gradient descent would compute the "
-    "gradient on all 60,000 images for every single step: exact, and 1,875 times slower per step."
+    f"gradient on all {len(mnist.y_train):,} images for every single step: exact, and {net.batches_per_epoch:,} times "
+    "slower per step."
 )
-batch = 128
-steps = int(np.ceil(len(mnist.y_train) / batch))
-gate(
-    ask(
-        "learning_epoch",
-        {"batch size": batch},
-        f"with batches of {batch} instead of 32, how many steps make one epoch of the 60,000 training images?",
-        (f"{len(mnist.y_train):,}", f"{steps:,}", f"{len(mnist.y_train) // 32:,}"),
-        1,
-        f"60,000 / {batch} = {len(mnist.y_train) / batch:.2f}, rounded up: {steps:,} steps (the last batch is "
-        "smaller). Bigger batches: fewer, less noisy steps per epoch.",
-    )
-)
+gate(learning_epoch(len(mnist.y_train), 128))
 show_code(OneBatchAtATime.step)
