@@ -6,6 +6,8 @@ question, with the same shuffled options and the same right answer.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from lib.activations import softmax
@@ -21,6 +23,7 @@ from lib.runtime import tf
 BOWL = "bowl: (w − 2)² + 1"
 ABOUT_THE_SAME = 0.02  # "within 2 points" of accuracy
 FLOAT_SLACK = 1e-9  # so that 0.90 − 0.88 counts as 2 points, not 2.0000000000000018
+FLOAT32_ROUNDING = 1e-5  # float32 keeps ~7 significant digits of the neuron's errors fᵢ − yᵢ (yᵢ of order 1–10)
 
 
 def network_width(width: int) -> Prediction:
@@ -207,17 +210,31 @@ def backprop_sign(experiment, gradient) -> Prediction:
     )
 
 
+def larger_in_size(a: float, b: float, rounding: float) -> int:
+    """0 if |a| is larger, 1 if |b| is, 2 if neither: one is not a number, or they differ by rounding only."""
+    if math.isnan(a) or math.isnan(b) or abs(abs(a) - abs(b)) <= rounding:
+        return 2
+    return 0 if abs(a) > abs(b) else 1
+
+
 def backprop_bias(experiment, gradient) -> Prediction:
+    """Answered by the gradients on screen, as far as float32 can tell them apart (a diverged neuron has none)."""
     state, (g1, _, gb) = backprop_state(experiment), (float(g) for g in gradient)
+    answer = larger_in_size(g1, gb, FLOAT32_ROUNDING)
+    if math.isnan(g1) or math.isnan(gb):
+        why = "not a number: the training diverged and its numbers overflowed, so neither is larger."
+    elif answer == 2:
+        why = f"the same size up to float32's rounding (about 7 significant digits: {FLOAT32_ROUNDING:g} here)."
+    else:
+        why = "the same errors 2(fᵢ − yᵢ), averaged with the weights x₁ᵢ for w₁ and with 1 for b."
     return ask(
         "backprop_bias",
         state,
         f"at epoch {state['epoch']}, which gradient is larger in size: ∂L/∂w₁ = mean(2(fᵢ − yᵢ)·x₁ᵢ) or "
         "∂L/∂b = mean(2(fᵢ − yᵢ))?",
-        ("∂L/∂w₁", "∂L/∂b"),
-        0 if abs(g1) > abs(gb) else 1,
-        f"∂L/∂w₁ = {num(g1)} and ∂L/∂b = {num(gb)}: the same errors 2(fᵢ − yᵢ), averaged with the weights x₁ᵢ "
-        "for w₁ and with 1 for b.",
+        ("∂L/∂w₁", "∂L/∂b", "neither: the same size, or not numbers"),
+        answer,
+        f"∂L/∂w₁ = {num(g1, '.4g')} and ∂L/∂b = {num(gb, '.4g')}: {why}",
     )
 
 
