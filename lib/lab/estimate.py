@@ -8,12 +8,12 @@ actually on, so a slower server predicts longer runs.
 from __future__ import annotations
 
 import heapq
-import math
 import os
 import statistics
 import threading
 
 from lib.lab.config import TrainConfig
+from lib.learning import steps_per_epoch
 
 # seconds = FIXED + PER_STEP·steps + PER_STEP_NEURON·steps·width + PER_IMAGE_NEURON·images·width (2-core CPU)
 FIXED, PER_STEP, PER_STEP_NEURON, PER_IMAGE_NEURON = 0.245, 7.34e-5, 9.81e-7, 3.12e-8
@@ -29,7 +29,7 @@ def max_run_seconds() -> float:
 
 def model_seconds(config: TrainConfig, num_train: int) -> float:
     """The cost model's training time for these settings, before rescaling to this machine."""
-    steps = config.epochs * math.ceil(num_train / config.batch_size)
+    steps = config.epochs * steps_per_epoch(num_train, config.batch_size)
     images = config.epochs * num_train
     width = config.hidden_units
     return FIXED + PER_STEP * steps + PER_STEP_NEURON * steps * width + PER_IMAGE_NEURON * images * width
@@ -52,7 +52,7 @@ class SpeedModel:
 
     def observe(self, config: TrainConfig, num_train: int, seconds: float, steps_done: int) -> None:
         """Learn from a run that trained steps_done batches in `seconds` (a stopped run counts for what it did)."""
-        total = config.epochs * math.ceil(num_train / config.batch_size)
+        total = config.epochs * steps_per_epoch(num_train, config.batch_size)
         if steps_done < 50 or seconds <= 0:
             return  # too short to say anything about the machine
         expected = model_seconds(config, num_train) * steps_done / total

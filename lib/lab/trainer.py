@@ -10,7 +10,6 @@ tensor stays alive as long as TensorFlow keeps the function registered, which is
 
 from __future__ import annotations
 
-import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -21,6 +20,7 @@ import numpy as np
 
 from lib.choices import LOSSES, build_loss, build_optimizer
 from lib.lab.config import TrainConfig
+from lib.learning import steps_per_epoch
 from lib.models import NUM_CLASSES, build_mlp
 from lib.runtime import device_of, forget_compiled, lean_executor, tf
 
@@ -85,7 +85,7 @@ class Trainer:
         self.train_indices = np.asarray(train_indices, dtype=np.int32)
         self.val_indices = tf.constant(np.asarray(val_indices, dtype=np.int32))
         self.num_train = len(self.train_indices)
-        self.steps_per_epoch = math.ceil(self.num_train / config.batch_size)
+        self.steps_per_epoch = steps_per_epoch(self.num_train, config.batch_size)
         self.rng = np.random.default_rng(config.seed)
         self.device = device_of(self.model.trainable_variables[0])
         self._run_chunk = tf.function(self._chunk, reduce_retracing=True, autograph=False)
