@@ -7,7 +7,7 @@ import numpy as np
 
 from lib.choices import ACTIVATIONS
 from lib.fmt import and_list, num, plural
-from lib.gates import Prediction
+from lib.gates import Prediction, ask
 from lib.netprop import Pass
 
 CHECK_TOLERANCE = 1e-5  # float32: hand-computed and GradientTape gradients agree within this
@@ -110,15 +110,15 @@ def netprop_negative(d_z2_row: np.ndarray, label: int, batch: int, state: dict |
     negative = [int(k) for k in np.flatnonzero(d_z2_row < 0)]
     others = [k for k in range(len(d_z2_row)) if k != label]
     answer = 0 if negative == [label] else 1 if negative == others else 2 if not negative else 3
-    return Prediction(
+    return ask(  # options shuffled by a seed drawn from the question's state (lib.gates)
         "netprop_negative",
+        state or {},
         "for one image, which entries of ∂L/∂Z₂ (the gradient of the batch loss with respect to its 10 logits) "
         "are negative?",
         ("only the true digit's", "all but the true digit's", "none of them", "all ten"),
         answer,
         f"For the image shown (a {label}) the negative entries are at "
         f"{and_list(negative) if negative else 'no digit'}; ∂L/∂Z₂[{label}] = {num(d_z2_row[label], '.4g')}.",
-        state=state or {},
     )
 
 
@@ -130,12 +130,12 @@ def netprop_off(hand: Pass, activation: str, state: dict | None = None) -> Predi
     found = (
         f"the largest |∂L/∂Z₁| among them is {flowing.max():.2g}" if flowing.size else "there are none in this batch"
     )
-    return Prediction(
+    return ask(  # options shuffled by a seed drawn from the question's state (lib.gates)
         "netprop_off",
+        state or {},
         f"with {label} as the hidden activation, take a hidden neuron whose input z is negative for an image. What "
         "gradient ∂L/∂z does it pass back for that image?",
         ("exactly 0: nothing flows back through it", "a non-zero amount"),
         answer,
         f"In this batch {int(negative.sum()):,} of the {negative.size:,} entries of Z₁ are negative, and {found}.",
-        state=state or {},
     )

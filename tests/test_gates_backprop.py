@@ -8,6 +8,7 @@ import pytest
 
 from lib.backprop import NeuronExperiment
 from lib.choices import OPTIMIZERS
+from lib.netprop_text import netprop_negative
 from lib.predictions import backprop_bias
 
 RATES = (1e-4, 0.01, 1.0, 100.0)  # the page's learning-rate slider runs from 1e-5 to 100
@@ -70,3 +71,12 @@ def test_a_converged_neuron_has_no_larger_gradient_only_rounding():
     question = backprop_bias(experiment, experiment.tape_gradient())
     assert question.right.startswith("neither"), question.reveal
     assert "−0.0000" not in question.reveal  # the numbers are shown, not rounded away
+
+
+def test_the_network_backprop_questions_shuffle_their_options_by_state():
+    row = np.full(10, 0.01)
+    row[3] = -0.09  # softmax cross-entropy: only the true digit's entry is negative
+    questions = [netprop_negative(row, 3, 8, {"batch": 0, "image": image}) for image in range(1, 21)]
+    assert {q.right for q in questions} == {"only the true digit's"}
+    assert len({q.answer for q in questions}) > 1  # the right answer's place gives nothing away
+    assert questions[0] == netprop_negative(row, 3, 8, {"batch": 0, "image": 1})  # the same state, the same order
