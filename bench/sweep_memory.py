@@ -23,7 +23,8 @@ import keras  # noqa: E402
 
 from lib.data import load_mnist  # noqa: E402
 from lib.lab.config import TrainConfig  # noqa: E402
-from lib.lab.experiments import SeriesOfRuns, sweep_configs, sweep_rates  # noqa: E402
+from lib.lab.experiments import sweep_configs, sweep_rates  # noqa: E402
+from lib.lab.series import SeriesOfRuns  # noqa: E402
 
 
 def rss_mb() -> float:

@@ -5,14 +5,13 @@ import numpy as np
 from lib.lab.config import TrainConfig
 from lib.lab.experiment_charts import make_sweep_chart
 from lib.lab.experiments import (
-    RunOutcome,
-    SeriesOfRuns,
     describe_zones,
     name_zones,
     point_zones,
     sweep_configs,
     sweep_rates,
 )
+from lib.lab.series import RunOutcome, SeriesOfRuns
 from lib.lab.twins import twin_configs, twin_verdict
 
 SMALL = TrainConfig(data_fraction=0.02, epochs=1)

@@ -11,8 +11,6 @@ from lib.lab.config import TrainConfig
 from lib.lab.experiment_charts import make_sweep_chart
 from lib.lab.experiments import (
     BARELY,
-    RunOutcome,
-    SeriesOfRuns,
     describe_zones,
     experiments_ending,
     point_zones,
@@ -20,6 +18,7 @@ from lib.lab.experiments import (
     sweep_exponents,
     sweep_rates,
 )
+from lib.lab.series import RunOutcome, SeriesOfRuns
 
 INITIAL = 2.3
 UNFINISHED = ("stopped", "cancelled", "failed", "invalid")
