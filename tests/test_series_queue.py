@@ -107,3 +107,27 @@ def test_the_queued_message_says_the_place_the_line_and_the_wait_at_every_count(
         assert text.endswith("starts by itself." if wait is None else f"in about {round(wait):,} s."), text
         assert (f"Your {runs} runs are one entry in line" in text) == (runs > 1), text
         assert ("Yours is number" in text) == (runs == 1), text
+
+
+def test_the_experiments_page_says_a_queued_sweep_is_one_entry_in_line_with_the_wait():
+    from lib.lab.jobs import JOB_QUEUE
+    from tests.test_pages import open_page
+
+    every_place = range(JOB_QUEUE.capacity)  # other learners' runs hold every place on the server
+    holders = [SimpleNamespace(id=-1000 - i, owner=f"x{i}", estimate_s=9, seconds_left=lambda: 9) for i in every_place]
+    taken = [holder for holder in holders if JOB_QUEUE.acquire(holder, lambda: False)]
+    series = None
+    try:
+        at = open_page("pages/experiments.py")
+        at.button(key="experiments_sweep_button").click().run()
+        series = at.session_state["experiments_series"]
+        notes = [note.value for note in at.info if "in line" in note.value]
+        assert len(notes) == 1, [note.value for note in at.info]
+        assert "Your 7 runs are one entry in line" in notes[0] and "number 1 in line" in notes[0], notes[0]
+        assert "in about" in notes[0] and not at.exception
+    finally:
+        for holder in taken:
+            JOB_QUEUE.release(holder)
+        if series is not None:
+            series.stop()
+            series.join(60)
