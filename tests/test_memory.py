@@ -74,7 +74,8 @@ def sweep_once(mnist, monkeypatch) -> list[weakref.ref]:
 
     monkeypatch.setattr(series_module, "TrainingJob", Recorded)
     base = TrainConfig(epochs=1, data_fraction=0.01)
-    series = series_module.SeriesOfRuns(experiments.sweep_configs(base, "sgd", [0.001, 0.1, 100.0]), mnist).start()
+    configs = experiments.sweep_configs(base, "sgd", [0.001, 0.1, 100.0])
+    series = series_module.SeriesOfRuns(configs, mnist, orphan_after=float("inf")).start()
     series.join(300)
     assert [o.state for o in series.outcomes] == ["finished", "finished", "diverged"]
     gc.collect()
