@@ -5,10 +5,13 @@ some close their tab mid-run. Everything stays on 127.0.0.1.
     python bench/classroom.py --class    # 30 learners
     python bench/classroom.py --learners 4 --close 1
     python bench/classroom.py --class --varied       # 30 learners, each with a seed of their own
+    python bench/classroom.py --class --varied --light   # the same, each run 1 epoch on 10% of the images
     python bench/classroom.py --class --replicas 2   # through HAProxy to two replicas (deploy/haproxy.cfg)
 
 Then the learners who kept their tab train once more. The last line printed is one JSON object: the share of
-runs that ended with results or a clear message, p50/p95 seconds from Start to results, the longest queue wait,
+runs that ended with results or a clear message, p50/p95 seconds from Start to results (over both rounds, and over
+the first alone), the share of learners served by coalescing (another learner's identical run, joined while it
+trained or recorded once it had finished: the page's "This exact run" note), the longest queue wait,
 how long a closed tab's place took to free up, and the server's memory (RSS): at the start, after the first
 round, at its peak and at the end, and its growth per run over the second round (after the one-time costs).
 """
@@ -29,6 +32,8 @@ from e2e.browser import chromium, streamlit_server, wait_for_idle  # noqa: E402
 from e2e.replicas import replicas  # noqa: E402
 
 OUTCOMES = ("Training finished", "training diverged", "Stopped", "Cancelled", "Training failed")
+LIGHT = "train_epochs=1&train_data_percent=10"  # --light: a run of a few seconds instead of the notebook's
+COALESCED = "This exact run"  # the note of a learner served by another's identical run (joined or recorded)
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -73,7 +78,8 @@ def percentile(values: list[float], share: float) -> float | None:
 
 def one_round(pages, closing: list[int], timeout: float) -> dict:
     """Every learner presses Start; those in `closing` close their tab once their run trains. Returns timings."""
-    clicked, started, ended, outcomes = {}, {}, {}, {}
+    clicked, started, ended, outcomes, coalesced = {}, {}, {}, {}, set()
+    before = [page_state(page)[1] for page in pages]  # the last round's outcome is still on screen until it redraws
     for i, page in enumerate(pages):  # Start, one learner after another, as fast as the clicks go
         page.get_by_role("button", name="Start training").click()
         clicked[i] = time.perf_counter()
@@ -86,8 +92,12 @@ def one_round(pages, closing: list[int], timeout: float) -> dict:
             if i in closed_at or i in ended:
                 continue
             progress, alerts = page_state(page)
+            if alerts == before[i]:
+                continue  # not redrawn since Start was pressed
             if "running on" in progress or "finished on" in progress:
                 started.setdefault(i, now)
+            if COALESCED in alerts:
+                coalesced.add(i)
             outcome = next((o for o in OUTCOMES if o in alerts), None)
             if outcome:  # results, or a clear message
                 ended[i], outcomes[i] = now, outcome
@@ -111,6 +121,7 @@ def one_round(pages, closing: list[int], timeout: float) -> dict:
         "waits": [started[i] - clicked[i] for i in started],
         "release": release_s,
         "runs": len(ended) + len(closing),
+        "coalesced": len(coalesced & set(finished)),
     }
 
 
@@ -121,6 +132,7 @@ def main() -> None:
     parser.add_argument("--close", type=int, default=None, help="tabs closed mid-run (default: a quarter)")
     parser.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
     parser.add_argument("--varied", action="store_true", help="each learner a different seed (no two runs alike)")
+    parser.add_argument("--light", action="store_true", help="each run 1 epoch on 10%% of the images (a small machine)")
     parser.add_argument("--replicas", type=int, choices=(1, 2), default=1, help="2: through HAProxy to two servers")
     args = parser.parse_args()
     count = 30 if args.whole_class else args.learners
@@ -133,7 +145,8 @@ def main() -> None:
         for i in range(count):  # each learner in a browser context of their own: separate visitors
             page = browser.new_context(viewport={"width": 1200, "height": 1400}).new_page()
             page.set_default_timeout(180_000)
-            page.goto(f"{url}/train" + (f"?train_seed={i + 1}" if args.varied else ""))
+            query = [f"train_seed={i + 1}"] * args.varied + [LIGHT] * args.light
+            page.goto(f"{url}/train" + ("?" + "&".join(query) if query else ""))
             wait_for_idle(page, timeout_s=180)
             pages.append(page)
         baseline = rss_mb(pids)
@@ -150,20 +163,25 @@ def main() -> None:
     to_results = [t for r in both for t in r["to_results"]]
     waits = [w for r in both for w in r["waits"]]
     outcomes = [o for r in both for o in r["outcomes"]]
+    seconds = lambda values, share: round(percentile(values, share), 1) if values else None  # noqa: E731
     print(
         json.dumps(
             {
                 "learners": count,
                 "replicas": args.replicas,
-                "settings": "a seed each" if args.varied else "the defaults",
+                "settings": ("a seed each" if args.varied else "the defaults") + (f" ({LIGHT})" if args.light else ""),
                 "closed_mid_run": to_close,
                 "rounds": 2,
                 "completion_share": round(
                     sum(r["finished"] for r in both) / max(1, sum(r["watched"] for r in both)), 3
                 ),
                 "outcomes": {o: outcomes.count(o) for o in OUTCOMES if o in outcomes},
-                "p50_to_results_s": round(percentile(to_results, 0.5), 1) if to_results else None,
-                "p95_to_results_s": round(percentile(to_results, 0.95), 1) if to_results else None,
+                "p50_to_results_s": seconds(to_results, 0.5),
+                "p95_to_results_s": seconds(to_results, 0.95),
+                "first_round_p50_to_results_s": seconds(first["to_results"], 0.5),
+                "first_round_p95_to_results_s": seconds(first["to_results"], 0.95),
+                "coalesced_share": round(sum(r["coalesced"] for r in both) / max(1, len(outcomes)), 3),
+                "first_round_coalesced_share": round(first["coalesced"] / max(1, first["finished"]), 3),
                 "longest_queue_wait_s": round(max(waits), 1) if waits else None,
                 "slot_release_after_close_s": round(statistics.median(first["release"]), 1)
                 if first["release"]

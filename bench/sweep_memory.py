@@ -23,7 +23,8 @@ import keras  # noqa: E402
 
 from lib.data import load_mnist  # noqa: E402
 from lib.lab.config import TrainConfig  # noqa: E402
-from lib.lab.experiments import SeriesOfRuns, sweep_configs, sweep_rates  # noqa: E402
+from lib.lab.experiments import sweep_configs, sweep_rates  # noqa: E402
+from lib.lab.series import SeriesOfRuns  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -45,7 +46,7 @@ def main() -> None:
     start = rss_mb()
     after, models, kept = [], [], None
     for number in range(sweeps):
-        series = SeriesOfRuns(configs, mnist).start()
+        series = SeriesOfRuns(configs, mnist, orphan_after=float("inf")).start()
         series.join()
         kept = series  # the page keeps the last finished series to draw it, and lets go of the one before
         del series  # no gc.collect() here: the server runs none after a page's run either

@@ -12,7 +12,6 @@ from lib.lab.config import TrainConfig
 from lib.lab.experiment_charts import make_sweep_chart, make_twins_chart
 from lib.lab.experiments import (
     ZONE_NOTE,
-    SeriesOfRuns,
     describe_zones,
     experiments_ending,
     sweep_configs,
@@ -21,8 +20,10 @@ from lib.lab.experiments import (
 )
 from lib.lab.jobs import JOB_QUEUE
 from lib.lab.runs import SETTING_NAMES, setting_text
+from lib.lab.series import SeriesOfRuns
 from lib.lab.twins import TWIN_CHOICES, b_choices, rate_note, twin_configs, twin_labels, twin_table, twin_verdict
 from ui.common import require_mnist, visitor_id
+from ui.lab.live import queued_note
 from ui.links import BOUND, EXPERIMENTS_LINK, link_end, link_start
 from ui.widgets import optimizer_selectbox
 
@@ -113,6 +114,8 @@ def progress() -> None:
     done, total = len(series.outcomes), len(series.configs)
     job = series.current  # read once: the series' thread may move on meanwhile
     current = "" if job is None or not series.active else f" · now: {job.snapshot().state}"
+    if place := series.queue_position():
+        queued_note(place, series.wait_estimate(), total)
     st.progress(done / total, text=f"{done} of {total} runs done{current}")
     if not series.active and st.session_state.get("experiments_drawn") is not series:
         st.session_state["experiments_drawn"] = series

@@ -5,21 +5,20 @@ import numpy as np
 from lib.lab.config import TrainConfig
 from lib.lab.experiment_charts import make_sweep_chart
 from lib.lab.experiments import (
-    RunOutcome,
-    SeriesOfRuns,
     describe_zones,
     name_zones,
     point_zones,
     sweep_configs,
     sweep_rates,
 )
+from lib.lab.series import RunOutcome, SeriesOfRuns
 from lib.lab.twins import twin_configs, twin_verdict
 
 SMALL = TrainConfig(data_fraction=0.02, epochs=1)
 
 
 def run_all(configs, mnist):
-    series = SeriesOfRuns(configs, mnist).start()
+    series = SeriesOfRuns(configs, mnist, orphan_after=float("inf")).start()  # nobody's page: never abandoned
     series.join(600)
     return series.outcomes
 
@@ -65,7 +64,9 @@ def test_the_experiments_page_runs_a_sweep_and_names_its_zones():
     at = open_page("pages/experiments.py")
     at.button(key="experiments_sweep_button").click().run()
     series = at.session_state["experiments_series"]
-    series.join(300)
+    while series.active:  # the page's progress fragment looks at it every second in a browser
+        series.touch()
+        series.join(0.2)
     time.sleep(0.2)
     at.run()
     assert not at.exception

@@ -63,6 +63,7 @@ def test_lesson_computations_leave_nothing_behind_either():
 
 def sweep_once(mnist, monkeypatch) -> list[weakref.ref]:
     import lib.lab.experiments as experiments
+    import lib.lab.series as series_module
 
     started = []
 
@@ -71,9 +72,10 @@ def sweep_once(mnist, monkeypatch) -> list[weakref.ref]:
             started.append(weakref.ref(self))
             return super().start()
 
-    monkeypatch.setattr(experiments, "TrainingJob", Recorded)
+    monkeypatch.setattr(series_module, "TrainingJob", Recorded)
     base = TrainConfig(epochs=1, data_fraction=0.01)
-    series = experiments.SeriesOfRuns(experiments.sweep_configs(base, "sgd", [0.001, 0.1, 100.0]), mnist).start()
+    configs = experiments.sweep_configs(base, "sgd", [0.001, 0.1, 100.0])
+    series = series_module.SeriesOfRuns(configs, mnist, orphan_after=float("inf")).start()
     series.join(300)
     assert [o.state for o in series.outcomes] == ["finished", "finished", "diverged"]
     gc.collect()

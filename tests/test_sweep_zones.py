@@ -11,8 +11,6 @@ from lib.lab.config import TrainConfig
 from lib.lab.experiment_charts import make_sweep_chart
 from lib.lab.experiments import (
     BARELY,
-    RunOutcome,
-    SeriesOfRuns,
     describe_zones,
     experiments_ending,
     point_zones,
@@ -20,6 +18,7 @@ from lib.lab.experiments import (
     sweep_exponents,
     sweep_rates,
 )
+from lib.lab.series import RunOutcome, SeriesOfRuns
 
 INITIAL = 2.3
 UNFINISHED = ("stopped", "cancelled", "failed", "invalid")
@@ -143,7 +142,7 @@ def test_the_sweep_slider_spans_the_labs_bounds_and_every_rate_it_offers_runs():
 def test_a_series_names_a_run_it_could_not_start_and_goes_on(mnist):
     """A rate outside the lab's bounds used to end the series silently at '0 of 7 runs done'."""
     small = TrainConfig(epochs=1, data_fraction=0.01)
-    series = SeriesOfRuns(sweep_configs(small, "sgd", [1e-6, 0.1]), mnist).start()
+    series = SeriesOfRuns(sweep_configs(small, "sgd", [1e-6, 0.1]), mnist, orphan_after=float("inf")).start()
     series.join(300)
     assert [o.state for o in series.outcomes] == ["invalid", "finished"]
     assert point_zones(series.outcomes)[0] == "invalid" and series.current is None

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.lab.config import TrainConfig
-from lib.lab.experiments import RunOutcome
+from lib.lab.series import RunOutcome
 from lib.lab.twins import (
     MATTERS,
     TWIN_CHOICES,

@@ -1,110 +1,19 @@
 """Experiments made of several runs: a learning-rate sweep, and twin runs that differ in one setting.
 
-Each run is an ordinary TrainingJob, started one after the other through the same queue as any training, so a
+Each is a series of ordinary TrainingJobs (lib/lab/series.py): one entry in the same queue as any training, so a
 class shares the server the same way whatever its learners do.
 """
 
 from __future__ import annotations
 
-import gc
 import math
-import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from lib.choices import BOUNDS, OPTIMIZERS
-from lib.lab.config import ConfigError, TrainConfig
-from lib.lab.jobs import JOB_QUEUE, TrainingJob
-from lib.runtime import give_back_freed_memory
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    config: TrainConfig
-    state: str  # a job's end state (finished, stopped, cancelled, diverged, failed), or "invalid" (never started)
-    final_loss: float | None  # mean training loss over the last epoch's batches (None if none)
-    initial_loss: float | None  # the untrained model's loss
-    test_accuracy: float | None
-    batch_loss: list[float]
-    initial_hidden: np.ndarray | None  # the hidden layer's starting weights (to check twins start equal)
-    steps_per_epoch: int = 0  # batches in one epoch (0 if it never started)
-
-
-class SeriesOfRuns:
-    """Runs a list of configs one after another in a worker thread; stop() ends the current run and the rest.
-
-    A finished series keeps numbers only (its outcomes), never a run's model: like a single run, it gives its
-    memory back as soon as each run ends."""
-
-    def __init__(self, configs: list[TrainConfig], mnist, owner: str = "", queue=JOB_QUEUE):
-        self.configs, self._mnist, self.owner, self._queue = list(configs), mnist, owner, queue
-        self.outcomes: list[RunOutcome] = []
-        self.current: TrainingJob | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="series-of-runs")
-
-    def start(self) -> SeriesOfRuns:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        current = self.current
-        if current is not None:
-            current.stop()
-
-    @property
-    def stopped(self) -> bool:
-        """Whether the learner stopped the series (some of its rates may not have run)."""
-        return self._stop.is_set()
-
-    def join(self, timeout: float | None = None) -> None:
-        self._thread.join(timeout)
-
-    def touch(self) -> None:
-        current = self.current
-        if current is not None:
-            current.touch()
-
-    @property
-    def active(self) -> bool:
-        return self._thread.is_alive()
-
-    def _run(self) -> None:
-        try:
-            for config in self.configs:
-                if self._stop.is_set():
-                    break
-                self.outcomes.append(self._one(config))
-        finally:
-            self.current = None  # the last run's model goes too: the outcomes hold what the page draws
-            gc.collect()  # as a single run does when it ends: what the series built is given back now
-            give_back_freed_memory()
-
-    def _one(self, config: TrainConfig) -> RunOutcome:
-        try:
-            config.validated()
-        except ConfigError:  # a setting outside the lab's bounds: named on the page, never a silent end
-            return RunOutcome(config, "invalid", None, None, None, [], None)
-        try:
-            self.current = job = TrainingJob(config, self._mnist, queue=self._queue, owner=self.owner).start()
-        except Exception:  # anything unexpected is this run's outcome, never a dead series
-            return RunOutcome(config, "failed", None, None, None, [], None)
-        job.join()
-        snap = job.snapshot()
-        steps = snap.steps_per_epoch
-        last_epoch = snap.history.batch_loss[-steps:] if snap.history.batch_loss else []
-        return RunOutcome(
-            config=config,
-            state=snap.state,
-            final_loss=float(np.mean(last_epoch)) if last_epoch else None,
-            initial_loss=None if job.trainer is None else job.trainer.initial_loss,
-            test_accuracy=None if job.result is None else job.result.accuracy,
-            batch_loss=snap.history.batch_loss,
-            initial_hidden=job.snapshots[0][1] if job.snapshots else None,
-            steps_per_epoch=steps if job.trainer is not None else 0,
-        )
+from lib.lab.config import TrainConfig
+from lib.lab.series import RunOutcome
 
 
 # --- the learning-rate sweep --------------------------------------------------------------------------------

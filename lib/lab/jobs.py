@@ -78,6 +78,7 @@ class Snapshot:
 
 JOB_QUEUE = JobQueue(runs_in_progress())  # runs in progress take turns on the trainers (lib/lab/turns.py)
 _job_ids = itertools.count(1)
+next_job_id = _job_ids.__next__  # runs and series of runs are numbered alike (their entries in the queue)
 # A run nobody has looked at for this long is stopped (its tab was closed); env COURSE_ORPHAN_SECONDS.
 ORPHAN_SECONDS = float(os.environ.get("COURSE_ORPHAN_SECONDS", "30"))
 
@@ -102,14 +103,12 @@ def shared_training_tensors(mnist):
 class TrainingJob:
     """One learner's run in a worker thread. The page polls snapshot(); stop() keeps what was learned."""
 
-    def __init__(
-        self, config: TrainConfig, mnist, queue: JobQueue = JOB_QUEUE, owner: str = "", orphan_after=ORPHAN_SECONDS
-    ):
+    def __init__(self, config: TrainConfig, mnist, queue=JOB_QUEUE, owner="", orphan_after=ORPHAN_SECONDS, seen=None):
         self.config = config.validated()
-        self.id = next(_job_ids)
+        self.id = next_job_id()
         self.owner = owner  # who started it (one browser, all its tabs): at most one active run each
         self.orphan_after = orphan_after
-        self._last_seen = time.monotonic()
+        self._last_seen = time.monotonic() if seen is None else seen  # a series' run: when its page last looked
         self.num_train = len(split_indices(self.config, len(mnist.y_train))[0])
         self.estimate_s = SPEED.predict(self.config, self.num_train)
         self._mnist, self._queue = mnist, queue

@@ -96,6 +96,44 @@ class JobQueue:
                 self.release(holder)
 
 
+class HeldPlace:
+    """The queue as the runs of a series see it: the series holds one place in `queue` (one entry in line, however
+    many runs it has), and its runs train in that place one after another, never queueing again."""
+
+    def __init__(self, queue: JobQueue, holder):
+        self.queue, self.holder, self.capacity = queue, holder, queue.capacity
+
+    def enter(self, job) -> None:
+        pass  # the series is in line already
+
+    def acquire(self, job, cancelled) -> bool:
+        return not (cancelled() or self.holder.should_stop())
+
+    def release(self, job) -> None:
+        pass  # the series gives its place back when it ends
+
+    def position(self, job_id: int) -> int:
+        return 0  # its runs start only once the series holds its place
+
+    def running_count(self) -> int:
+        return self.queue.running_count()
+
+    def wait_estimate(self, job_id: int) -> float | None:
+        return None
+
+
+def queued_message(position: int, wait: float | None, taken: int, capacity: int, trainers: int, runs: int = 1) -> str:
+    """What a queued learner reads: the places taken, their place in line and the estimated wait. A series of
+    `runs` runs (a sweep, twin runs) is one entry in line, and says so."""
+    yours = "Yours is" if runs == 1 else f"Your {runs} runs are one entry in line, trained one after another; it is"
+    return (
+        f"Queued: {taken} of the {capacity} place{'s' * (capacity != 1)} on this server "
+        f"{'is' if taken == 1 else 'are'} taken (runs in progress take turns on its {trainers} "
+        f"trainer{'s' * (trainers != 1)}; a sweep or twin runs hold one place for all their runs). {yours} "
+        f"number {position} in line and starts by itself" + ("." if wait is None else f", in about {wait:,.0f} s.")
+    )
+
+
 _short_ids = itertools.count(1)
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 from lib.lab.announce import status_html, status_sentence
 from lib.lab.charts import make_training_chart, series_caption
 from lib.lab.jobs import JOB_QUEUE, REFRESH_SECONDS
+from lib.lab.queue import queued_message
 from lib.lab.turns import TURNS
 from ui.lab.runs import run_number
 
@@ -41,6 +42,12 @@ def _epoch_table(history) -> None:
             st.caption("No epoch has finished yet: the table fills in at the end of each epoch.")
 
 
+def queued_note(position: int, wait: float | None, runs: int = 1) -> None:
+    """Where a queued run (or a series of `runs` runs, one entry in line) stands, and its estimated wait."""
+    text = queued_message(position, wait, JOB_QUEUE.running_count(), JOB_QUEUE.capacity, TURNS.capacity, runs)
+    st.info(text, icon=":material/hourglass_top:")
+
+
 def _draw_progress(job) -> None:
     if job is None:
         _announce(None, None)
@@ -58,14 +65,7 @@ def _draw_progress(job) -> None:
     else:
         st.session_state.pop("train_frozen_snapshot", None)
     if snap.state == "queued" and snap.queue_position:
-        wait = JOB_QUEUE.wait_estimate(job.id)
-        st.info(
-            f"Queued: {JOB_QUEUE.running_count()} of at most {JOB_QUEUE.capacity} runs are in progress on this "
-            f"server (they take turns on its {TURNS.capacity} trainer{'s' * (TURNS.capacity != 1)}). Yours is number "
-            f"{snap.queue_position} in line and starts by itself"
-            + ("." if wait is None else f", in about {wait:,.0f} s."),
-            icon=":material/hourglass_top:",
-        )
+        queued_note(snap.queue_position, JOB_QUEUE.wait_estimate(job.id))
         st.progress(0.0, text="Waiting for a free place to train…")
     elif snap.state in ("queued", "starting"):
         st.progress(0.0, text="Building the network and compiling the training loop…")
