@@ -154,7 +154,7 @@ def sweep_text(finding: str) -> str:
 
 
 def twins_text(data, finding: str) -> str:
-    """finding: the verdict the page shows under the chart (lib.lab.experiments.twin_verdict)."""
+    """finding: the verdict the page shows under the chart (lib.lab.twins.twin_verdict)."""
     ends = [
         f"{run} ends at a mean loss of {num(group['mean'].iloc[-1], '.4g')}"
         for run, group in data.groupby("run", sort=False)

@@ -11,11 +11,13 @@ import streamlit as st
 from lib import backprop_text, notebook
 from lib.backprop import MAX_EPOCHS_PER_CALL, PARAMS, NeuronExperiment, finite_difference_gradient, manual_gradient
 from lib.backprop_text import INTRO, agreement_sentence, divergence_warning, params_table, progress_sentence
+from lib.chart_tables import neuron_history_table
 from lib.charts import make_neuron_charts
 from lib.fmt import plural
 from lib.graphs import computation_graph_dot, computation_graph_rows
 from lib.lab.jobs import JOB_QUEUE
 from lib.predictions import backprop_bias, backprop_sign
+from ui.a11y import data_table
 from ui.common import correction, graph_with_text, show_code, visitor_id
 from ui.gate import gate
 from ui.links import BACKPROP_LINK, BOUND, link_end, link_start
@@ -100,6 +102,7 @@ else:
     chart_left, chart_right = st.columns(2)
     chart_left.altair_chart(params_chart, width="stretch", height=300)
     chart_right.altair_chart(loss_chart, width="stretch", height=300)
+    data_table(neuron_history_table(experiment.history).style.format("{:.5g}", subset=["w1", "w2", "b", "loss"]))
     st.caption(progress_sentence(experiment))
 
 gradient = experiment.tape_gradient()  # ∂L/∂(w1, w2, b) now: the gates and the graph all read this one

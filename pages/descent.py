@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import notebook
+from lib.chart_tables import path_points_table
 from lib.charts import make_contour_chart, make_descent_1d_chart
 from lib.choices import OPTIMIZERS
 from lib.descent import CURVES_1D, LEARNING_RATES_1D, curve_minima, descent_1d, descent_view, describe_descent
@@ -28,6 +29,7 @@ from lib.descent2d_text import describe_escapes, describe_paths
 from lib.fmt import num
 from lib.glossary import link
 from lib.predictions import descent_learning_rate, descent_saddle
+from ui.a11y import data_table
 from ui.common import correction, show_code
 from ui.gate import gate
 from ui.links import BOUND, DESCENT_LINK, link_end, link_start
@@ -39,6 +41,7 @@ st.markdown(
     "of each step: too small and training crawls, too large and it overshoots, bounces, or flies off."
 )
 
+STEPS_LABEL = "Each step's gradient and update"
 incoming = link_start()
 st.header("One parameter")
 learning_rate_question = st.container()  # asked above the slider that would answer it
@@ -68,13 +71,7 @@ st.caption(
     f"a point beyond the drawn range, placed at its edge ({view['off_chart']} now). The gradients come from "
     f"TensorFlow's autodiff. This curve's minima, found from its derivative: {where}."
 )
-with st.expander("Each step's gradient and update", icon=":material/table:"):
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.5g") for c in ("w", "loss", "gradient", "update")},
-    )
+data_table(pd.DataFrame(rows).style.format("{:.5g}", subset=["w", "loss", "gradient", "update"]), STEPS_LABEL)
 valleys = curve_minima("two valleys: w⁴/4 − w² + w/2 + 2")
 correction(notebook.zero_derivative_is_not_enough(len(valleys)))
 
@@ -119,6 +116,8 @@ def _paths(surface, start, learning_rate, steps, noise):
 paths = {name: path for name, path in all_of_them.items() if name in (shown or [])}
 quiet = without_noise if noise else None  # the same paths with noise 0: what the noise did, and what it did not
 st.altair_chart(make_contour_chart(grid, paths, f"{surface}: paths from {start_2d}"), width="stretch", height=460)
+points = path_points_table(paths).style.format("{:.5g}", subset=["parameter 1", "parameter 2"])
+data_table(points, "Every point of each path, as a table")
 st.dataframe(
     pd.DataFrame(path_table(surface, paths, steps_2d, quiet)),
     hide_index=True,

@@ -7,23 +7,14 @@ through_the_router()  # first, before anything slow loads
 # isort: split
 import streamlit as st
 
-from lib.choices import OPTIMIZERS
 from lib.lab.config import TrainConfig
-from lib.lab.experiment_charts import make_sweep_chart, make_twins_chart
-from lib.lab.experiments import (
-    ZONE_NOTE,
-    describe_zones,
-    experiments_ending,
-    sweep_configs,
-    sweep_exponents,
-    sweep_rates,
-)
+from lib.lab.experiments import experiments_ending, sweep_configs, sweep_exponents, sweep_rates
 from lib.lab.jobs import JOB_QUEUE
 from lib.lab.runs import SETTING_NAMES, setting_text
 from lib.lab.series import SeriesOfRuns
-from lib.lab.twins import TWIN_CHOICES, b_choices, rate_note, twin_configs, twin_labels, twin_table, twin_verdict
+from lib.lab.twins import TWIN_CHOICES, b_choices, rate_note, twin_configs, twin_labels, twin_verdict
 from ui.common import require_mnist, visitor_id
-from ui.lab.live import queued_note
+from ui.lab.series import series_progress, series_results
 from ui.links import BOUND, EXPERIMENTS_LINK, link_end, link_start
 from ui.widgets import optimizer_selectbox
 
@@ -105,37 +96,9 @@ if st.button("Stop", icon=":material/stop:", key="experiments_stop_button", disa
     series.stop()
 
 
-@st.fragment(run_every=1.0 if busy else None)
-def progress() -> None:
-    series = st.session_state.get("experiments_series")
-    if series is None:
-        return
-    series.touch()
-    done, total = len(series.outcomes), len(series.configs)
-    job = series.current  # read once: the series' thread may move on meanwhile
-    current = "" if job is None or not series.active else f" · now: {job.snapshot().state}"
-    if place := series.queue_position():
-        queued_note(place, series.wait_estimate(), total)
-    st.progress(done / total, text=f"{done} of {total} runs done{current}")
-    if not series.active and st.session_state.get("experiments_drawn") is not series:
-        st.session_state["experiments_drawn"] = series
-        st.rerun(scope="app")
-
-
-progress()
+series_progress(busy)
 meta = st.session_state.get("experiments_meta", {})
-if series is not None and not series.active and series.outcomes:
-    outcomes = series.outcomes
-    if meta.get("kind") == "sweep":
-        st.altair_chart(make_sweep_chart(outcomes, OPTIMIZERS[meta["optimizer"]].default_lr), width="stretch")
-        st.markdown(describe_zones(outcomes, len(series.configs), series.stopped))
-        st.caption(ZONE_NOTE)
-    elif len(outcomes) >= 2:
-        st.altair_chart(make_twins_chart(outcomes, meta["labels"]), width="stretch")
-        table = twin_table(outcomes)
-        st.dataframe(table.map(lambda v: f"{v:.2%}" if isinstance(v, float) else v), hide_index=True)
-        verdict = twin_verdict(outcomes)
-        st.info(verdict.sentence, icon=":material/balance:")
+series_results(series, meta)
 
 st.header("What you did, and what to try next")
 finished_series = series is not None and not series.active

@@ -12,24 +12,13 @@ from lib.inside import make_it, pixel_effects, read_digit, signed_image, weight_
 from lib.models import param_rows
 from lib.picture import prepare_digit
 from ui.common import require_mnist, show_code, stop_here
-from ui.inside import NO_DIGIT, choose_network, digit_input, show_make_it, show_reading
+from ui.inside import NO_DIGIT, choose_network, digit_input, show_make_it, show_reading, wait_for_network
 
 st.title("Inside the network")
 mnist = require_mnist()
 job, label = choose_network(mnist)
 if job.active:  # the shared notebook network is still training (once per server)
-
-    @st.fragment(run_every=1.0)
-    def training_progress():
-        snap = job.snapshot()
-        total = job.config.epochs * snap.steps_per_epoch
-        done = snap.epoch * snap.steps_per_epoch + snap.step
-        text = f"Training the notebook's network once for this server: {snap.state}…"
-        st.progress(min(1.0, done / total) if total else 0.0, text=text)
-        if not job.active:
-            st.rerun(scope="app")
-
-    training_progress()
+    wait_for_network(job, "Training the notebook's network once for this server", "inside_pause_live")
     stop_here()
 model = job.model
 rows = [row for row in param_rows(model) if row.params]

@@ -9,12 +9,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lib.chart_tables import loss_curves_table
 from lib.charts import make_loss_curves_chart, make_softmax_chart
 from lib.fmt import and_list, num, prob, tied_max
 from lib.glossary import link
 from lib.losses import binary_cross_entropy_curves, compare_losses, loss_curves
 from lib.plain_charts import make_bce_chart
 from lib.predictions import losses_over_one, losses_shift
+from ui.a11y import data_table
 from ui.common import show_code
 from ui.gate import gate
 from ui.links import BOUND, lesson_link, link_end, link_start
@@ -33,6 +35,7 @@ st.header("Both losses against the probability of the true class")
 p = np.linspace(0.001, 0.999, 400)
 curves = loss_curves(p)
 st.altair_chart(make_loss_curves_chart(p, curves), width="stretch")
+data_table(loss_curves_table(p, curves).style.format("{:.5g}"))
 worst = curves["cross_entropy_grad"][0], curves["mse_grad"][0]
 st.caption(
     "A 10-class softmax output; the probability not given to the true class is spread evenly over the other nine. "

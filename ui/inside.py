@@ -20,10 +20,12 @@ from lib.inside import (
     reading_sentence,
     signed_image,
 )
+from lib.lab.announce import shared_network_sentence
 from lib.lab.config import TrainConfig
 from lib.lab.jobs import TrainingJob
 from lib.picture import ImageError, picture_from_pad, picture_from_upload, prepare_digit
 from lib.plain_charts import make_hidden_chart
+from ui.a11y import held, pause_toggle, paused, status_line
 
 NO_DIGIT = "Draw a digit in section 1 (or pick a test image, or upload a photo) to see this."
 
@@ -33,6 +35,27 @@ def notebook_network(_mnist) -> TrainingJob:
     """The notebook's network with the notebook's settings, trained once per server in the background (through
     the same queue as every run) and shared read-only by every learner who has no run of their own yet."""
     return TrainingJob(TrainConfig(), _mnist, owner="the course", orphan_after=float("inf")).start()
+
+
+def wait_for_network(job: TrainingJob, text: str, pause_key: str) -> None:
+    """While the shared network trains (once per server): a status line and a progress bar, redrawn every second
+    with a pause; when it is trained, the whole page is drawn again."""
+    pause_toggle(pause_key, "the training")
+
+    @st.fragment(run_every=1.0)
+    def training_progress():
+        snap = job.snapshot()
+        status_line(shared_network_sentence(snap.state, snap.epoch, job.config.epochs))
+        if paused(pause_key):
+            st.caption(":material/pause: Live view paused: the training goes on.")
+        shown = held(pause_key, f"{pause_key}_frozen", snap, going=job.active)
+        total = job.config.epochs * shown.steps_per_epoch
+        done = shown.epoch * shown.steps_per_epoch + shown.step
+        st.progress(min(1.0, done / total) if total else 0.0, text=f"{text}: {shown.state}…")
+        if not job.active:
+            st.rerun(scope="app")
+
+    training_progress()
 
 
 def your_runs() -> list[tuple[int, dict]]:

@@ -32,7 +32,7 @@ from lib.netprop_charts import (
 from lib.netprop_cost import multiply_adds, time_passes, totals
 from lib.netprop_text import check_sentence, column_sentence, deep_stack_sentence, entry_sentence, mask_sentence
 from ui.common import stop_here
-from ui.inside import notebook_network, your_runs
+from ui.inside import notebook_network, wait_for_network, your_runs
 from ui.links import BOUND
 
 BATCH_CHOICES = [8, 16, 32, 64, 128, 256]
@@ -71,18 +71,7 @@ def choose_network(mnist) -> tuple[Weights, str, str]:
         return _untrained(int(seed)), f"untrained:{int(seed)}", f"the untrained network (seed {int(seed)})"
     job = notebook_network(mnist) if choice == "notebook" else runs[choice]["job"]
     if job.active:  # the shared notebook network trains once per server
-
-        @st.fragment(run_every=1.0)
-        def training_progress():
-            snap = job.snapshot()
-            done = snap.epoch * snap.steps_per_epoch + snap.step
-            total = job.config.epochs * snap.steps_per_epoch
-            text = f"Training the notebook's network: {snap.state}…"
-            st.progress(min(1.0, done / total) if total else 0.0, text=text)
-            if not job.active:
-                st.rerun(scope="app")
-
-        training_progress()
+        wait_for_network(job, "Training the notebook's network", "netprop_pause_live")
         stop_here()
     if job.model is None:
         st.error("That network did not finish training: pick another.", icon=":material/error:")

@@ -1,6 +1,6 @@
-"""The status line a screen reader announces on the Train page: one short sentence per state of a run, changed
-only when the state changes (never on every redraw), so a learner who cannot see the chart hears a run start,
-finish, diverge or stop."""
+"""The status line a screen reader announces on the Train page, on Experiments and while the shared network trains:
+one short sentence per state of a run, changed only when the state changes (never on every redraw), so a learner
+who cannot see the chart hears a run start, finish, diverge or stop."""
 
 from __future__ import annotations
 
@@ -28,3 +28,24 @@ def status_sentence(state: str | None, number: int, test_accuracy: float | None 
 def status_html(sentence: str) -> str:
     """A polite live region: screen readers read its text whenever it changes. The sentence is escaped."""
     return f'<div class="course-status" role="status" aria-live="polite" aria-atomic="true">{escape(sentence)}</div>'
+
+
+SERIES_NAMES = {"sweep": "The learning-rate sweep", "twins": "The twin runs"}
+
+
+def series_sentence(kind: str | None, done: int, total: int, active: bool, stopped: bool) -> str:
+    """What the Experiments page's status line says: no experiment yet, one going (how many runs are done), or
+    one that ended (finished or stopped, with how many of its runs were done). It changes once per run."""
+    if kind is None:
+        return "No experiment yet."
+    name = SERIES_NAMES.get(kind, "The experiment")
+    if active:
+        return f"{name}: {done} of {total} runs done."
+    return f"{name} {'stopped on request' if stopped else 'finished'}: {done} of {total} runs done."
+
+
+def shared_network_sentence(state: str, epoch: int, epochs: int) -> str:
+    """The status line while the notebook's network, shared by every learner, trains once for the server."""
+    if state in ("queued", "starting"):
+        return "The notebook's network is waiting to train for this server."
+    return f"The notebook's network is training for this server: epoch {min(epoch + 1, epochs)} of {epochs}."

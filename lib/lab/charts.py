@@ -167,8 +167,9 @@ def make_per_class_chart(per_class_accuracy: np.ndarray) -> alt.Chart:
     )
 
 
-def make_runs_overlay_chart(runs: list[tuple[str, object, int]], metric: str = "accuracy") -> alt.Chart:
-    """Compare runs: each run's smoothed training curve against epochs. runs = [(label, history, steps)]."""
+def overlay_frame(runs: list[tuple[str, object, int]], metric: str = "accuracy") -> pd.DataFrame:
+    """What the run comparison draws: each run's smoothed training `metric` at up to 300 of its batches, placed in
+    epochs (batch / batches per epoch). runs = [(label, history, steps)]."""
     frames = []
     for label, history, steps in runs:
         values = getattr(history, f"batch_{metric}")
@@ -177,7 +178,12 @@ def make_runs_overlay_chart(runs: list[tuple[str, object, int]], metric: str = "
             frames.append(
                 pd.DataFrame({"epoch": (keep + 1) / max(1, steps), "run": label, metric: smooth(values)[keep]})
             )
-    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["epoch", "run", metric])
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["epoch", "run", metric])
+
+
+def make_runs_overlay_chart(runs: list[tuple[str, object, int]], metric: str = "accuracy") -> alt.Chart:
+    """Compare runs: each run's smoothed training curve against epochs. runs = [(label, history, steps)]."""
+    data = overlay_frame(runs, metric)
     return (
         alt.Chart(data)
         .mark_line()

@@ -127,10 +127,9 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
     return chart.properties(description=chart_text.sweep_text(describe_zones(outcomes)))
 
 
-def make_twins_chart(outcomes, labels: tuple[str, str], points: int = 120) -> alt.LayerChart:
-    """Each arm's smoothed training loss against batches: the mean over seeds as a line, ± one spread as a band."""
-    from lib.lab.twins import twin_verdict  # the verdict the page shows under the chart
-
+def twins_frame(outcomes, labels: tuple[str, str], points: int = 120) -> pd.DataFrame:
+    """What the twins chart draws: per arm, the smoothed training loss at up to `points` batches, the mean over
+    seeds and ± one spread (the standard deviation over seeds)."""
     frames = []
     for arm, label in enumerate(labels):
         curves = [smooth(o.batch_loss) for o in outcomes[arm::2] if o.batch_loss]
@@ -143,7 +142,33 @@ def make_twins_chart(outcomes, labels: tuple[str, str], points: int = 120) -> al
         frames.append(
             pd.DataFrame({"batch": keep + 1, "mean": mean, "low": mean - spread, "high": mean + spread, "run": label})
         )
-    data = pd.concat(frames) if frames else pd.DataFrame(columns=["batch", "mean", "low", "high", "run"])
+    return pd.concat(frames) if frames else pd.DataFrame(columns=["batch", "mean", "low", "high", "run"])
+
+
+def sweep_table(outcomes) -> pd.DataFrame:
+    """The sweep's numbers exactly, one row per run in the order they ran: the chart places a run with no loss or
+    no accuracy at an edge of its panel; here such a cell is left empty."""
+    from lib.lab.experiments import point_zones
+
+    def number(value):
+        return float(value) if value is not None and np.isfinite(value) else None
+
+    return pd.DataFrame(
+        {
+            "learning rate": [o.config.learning_rate for o in outcomes],
+            "zone": point_zones(outcomes),
+            "run ended": [o.state for o in outcomes],
+            "mean training loss, last epoch": [number(o.final_loss) for o in outcomes],
+            "test accuracy": [number(o.test_accuracy) for o in outcomes],
+        }
+    )
+
+
+def make_twins_chart(outcomes, labels: tuple[str, str], points: int = 120) -> alt.LayerChart:
+    """Each arm's smoothed training loss against batches: the mean over seeds as a line, ± one spread as a band."""
+    from lib.lab.twins import twin_verdict  # the verdict the page shows under the chart
+
+    data = twins_frame(outcomes, labels, points)
     color = alt.Color(
         "run:N",
         scale=alt.Scale(domain=list(labels), range=[PALETTE["primary"], PALETTE["accent"]]),

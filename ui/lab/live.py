@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.lab.announce import status_html, status_sentence
+from lib.lab.announce import status_sentence
 from lib.lab.charts import make_training_chart, series_caption
 from lib.lab.jobs import JOB_QUEUE, REFRESH_SECONDS
 from lib.lab.queue import queued_message
 from lib.lab.turns import TURNS
+from ui.a11y import data_table, held, pause_toggle, paused, status_line
 from ui.lab.runs import run_number
 
 PAUSE_KEY = "train_pause_live"
@@ -20,26 +21,22 @@ def _announce(job, snap) -> None:
     state = None if job is None else snap.state
     accuracy = None if job is None or job.result is None else job.result.accuracy
     sentence = status_sentence(state, 0 if job is None else run_number(job), accuracy)
-    st.markdown(status_html(sentence), unsafe_allow_html=True)
+    status_line(sentence)
 
 
 def _epoch_table(history) -> None:
     """The live chart's epoch points as a table, for a learner who wants the exact numbers (or cannot see it)."""
-    with st.expander("The data as a table", icon=":material/table:"):
-        rows = [
-            {
-                "epoch": r.epoch,
-                "training loss": r.loss,
-                "training accuracy": r.accuracy,
-                "validation loss": r.val_loss,
-                "validation accuracy": r.val_accuracy,
-            }
-            for r in history.epochs
-        ]
-        if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True)
-        else:
-            st.caption("No epoch has finished yet: the table fills in at the end of each epoch.")
+    rows = [
+        {
+            "epoch": r.epoch,
+            "training loss": r.loss,
+            "training accuracy": r.accuracy,
+            "validation loss": r.val_loss,
+            "validation accuracy": r.val_accuracy,
+        }
+        for r in history.epochs
+    ]
+    data_table(pd.DataFrame(rows), empty="No epoch has finished yet: the table fills in at the end of each epoch.")
 
 
 def queued_note(position: int, wait: float | None, runs: int = 1) -> None:
@@ -56,14 +53,12 @@ def _draw_progress(job) -> None:
     job.touch()  # the page is still watching: the run is not abandoned
     snap = live = job.snapshot()
     _announce(job, live)
-    if job.active and st.session_state.get(PAUSE_KEY):
-        snap = st.session_state.setdefault("train_frozen_snapshot", live)  # the view stays as it was when paused
+    snap = held(PAUSE_KEY, "train_frozen_snapshot", live, going=job.active)  # paused: stays as it was
+    if job.active and paused(PAUSE_KEY):
         st.caption(
             f":material/pause: Live view paused at epoch {min(snap.epoch + 1, job.config.epochs)}, batch "
             f"{snap.step:,}: the run goes on, and the status line above still tells when it ends."
         )
-    else:
-        st.session_state.pop("train_frozen_snapshot", None)
     if snap.state == "queued" and snap.queue_position:
         queued_note(snap.queue_position, JOB_QUEUE.wait_estimate(job.id))
         st.progress(0.0, text="Waiting for a free place to train…")
@@ -116,11 +111,7 @@ def live_view(job, busy: bool) -> None:
     st.session_state["train_polling"] = "slow" if queued else "fast"
     refresh = (QUEUED_REFRESH_SECONDS if queued else REFRESH_SECONDS) if busy else None
     if busy:  # WCAG 2.2.2: a view that updates by itself for minutes can be paused
-        st.toggle(
-            "Pause the live view",
-            key=PAUSE_KEY,
-            help="Freezes the chart and the progress bar; the run goes on. Turn it off to catch up.",
-        )
+        pause_toggle(PAUSE_KEY, "the run")
 
     @st.fragment(run_every=refresh)
     def live_progress():

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.lab.charts import make_runs_overlay_chart
+from lib.lab.charts import make_runs_overlay_chart, overlay_frame
 from lib.lab.reading import RunFacts
 from lib.lab.runs import overlay_selection, run_labels, run_record, shown_table, table_columns
+from ui.a11y import data_table
 
 
 def _runs() -> list[dict]:
@@ -85,6 +86,7 @@ def run_table(busy: bool) -> None:
         f"Each run's smoothed training {metric or 'accuracy'} against epochs, named by the settings that differ "
         "between your runs."
     )
+    data_table(overlay_frame(labelled, metric or "accuracy"), label="The curves as a table (the points drawn)")
     csv_col, json_col, clear_col = st.columns(3)
     csv_col.download_button(
         "Download the table (CSV)", table.to_csv(index=False), "my-runs.csv", "text/csv", icon=":material/download:"

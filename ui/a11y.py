@@ -1,0 +1,50 @@
+"""What makes the course usable by everyone, in one place: the data behind a chart as a table, a pause for a view
+that updates by itself (WCAG 2.2.2), and the status line a screen reader announces."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from lib.lab.announce import status_html
+
+PAUSE_LABEL = "Pause live updates"
+
+
+def data_table(frame: pd.DataFrame | Styler, label: str = "The data as a table", empty: str = "No data yet.") -> None:
+    """A folded table beside a chart: the exact numbers the chart draws, for a learner who wants them (or who
+    cannot see the chart). A styled frame (`frame.style.format(...)`) keeps its number formats."""
+    with st.expander(label, icon=":material/table:"):
+        if len(getattr(frame, "data", frame)):
+            st.dataframe(frame, hide_index=True, width="stretch")
+        else:
+            st.caption(empty)
+
+
+def pause_toggle(key: str, what: str) -> bool:
+    """The pause for a view that redraws by itself for more than a few seconds; `what` names what goes on."""
+    return st.toggle(
+        PAUSE_LABEL,
+        key=key,
+        help=f"Freezes what is drawn here; {what} goes on, and the status line still tells when it ends. "
+        "Turn it off to catch up.",
+    )
+
+
+def paused(pause_key: str) -> bool:
+    return bool(st.session_state.get(pause_key))
+
+
+def held(pause_key: str, store_key: str, live, going: bool = True):
+    """What a live view shows: `live`, or, while the learner has paused it and what it watches is still `going`,
+    what it showed at the pause (kept under `store_key`)."""
+    if going and paused(pause_key):
+        return st.session_state.setdefault(store_key, live)
+    st.session_state.pop(store_key, None)
+    return live
+
+
+def status_line(sentence: str) -> None:
+    """The status line (an ARIA live region): screen readers read it whenever its sentence changes."""
+    st.markdown(status_html(sentence), unsafe_allow_html=True)
