@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from e2e.axe import course_violations
-from e2e.browser import chromium, exceptions_on, screenshot, streamlit_server, wait_for_idle
+from e2e.axe import sorted_violations
+from e2e.browser import chromium, draw_stroke, exceptions_on, screenshot, streamlit_server, wait_for_idle
 from ui.nav import all_pages, next_page
 
 STATUS = "((document.querySelector('.course-status') || {}).innerText || '')"
@@ -30,8 +30,17 @@ def open_and_settle(page, url: str) -> None:
     page.wait_for_timeout(500)  # charts size themselves and draw their SVG
 
 
+def move_slider_home(page, label: str) -> None:
+    """The slider whose label starts with `label`, moved to its lowest value with the keyboard."""
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text=re.compile(f"^{re.escape(label)}")).first
+    slider.locator("input").first.focus()
+    page.keyboard.press("Home")
+    wait_for_idle(page)
+
+
 def no_course_violations(page, where: str) -> None:
-    found = course_violations(page)
+    every, found = sorted_violations(page)
+    print(f"\naxe, {where}: {len(every)} violating elements, {len(found)} of them the course's")  # pytest -s shows it
     assert found == [], (where, [(v["rule"], v["target"], v["html"][:120]) for v in found])
 
 
@@ -126,16 +135,8 @@ def test_axe_after_a_finished_run_at_both_widths(session):
     url, pages = session
     for viewport, page in pages.items():
         open_and_settle(page, f"{url}/train")
-        page.locator('[data-testid="stSlider"]').filter(has_text=re.compile(r"^Epochs")).first.locator(
-            "input"
-        ).first.focus()
-        page.keyboard.press("Home")  # 1 epoch
-        wait_for_idle(page)
-        page.locator('[data-testid="stSlider"]').filter(has_text=re.compile(r"^Share of the")).first.locator(
-            "input"
-        ).first.focus()
-        page.keyboard.press("Home")  # 1% of the training images
-        wait_for_idle(page)
+        move_slider_home(page, "Epochs")  # 1 epoch
+        move_slider_home(page, "Share of the")  # 1% of the training images
         page.get_by_role("button", name="Start training").click()
         page.wait_for_function(f"() => /finished/.test({STATUS})", timeout=180_000)
         wait_for_idle(page)
@@ -143,3 +144,38 @@ def test_axe_after_a_finished_run_at_both_widths(session):
         page.wait_for_timeout(500)
         no_course_violations(page, f"train, finished run, {viewport}")
         screenshot(page, f"a11y-train-finished-{viewport}")
+
+
+def test_axe_after_a_drawn_digit_at_both_widths(session):
+    url, pages = session
+    for viewport, page in pages.items():
+        open_and_settle(page, f"{url}/inside")
+        page.get_by_text("Draw one digit").first.wait_for(timeout=400_000)  # after the shared network trained
+        wait_for_idle(page)
+        draw_stroke(page)
+        page.get_by_text("It reads").first.wait_for()
+        wait_for_idle(page)
+        no_course_violations(page, f"inside, a drawn digit, {viewport}")
+        screenshot(page, f"a11y-inside-drawn-{viewport}")
+
+
+def test_axe_after_a_finished_sweep_at_both_widths(session):
+    url, pages = session
+    for viewport, page in pages.items():
+        open_and_settle(page, f"{url}/experiments")
+        assert page.locator(".course-status").first.inner_text().strip() == "No experiment yet."
+        move_slider_home(page, "Share of the")  # 1% of the images; 7 points, the fewest, by default
+        page.get_by_role("button", name="Run the sweep").click()
+        page.wait_for_function(f"() => /sweep: \\d of 7 runs done/.test({STATUS})")
+        if viewport == "phone":  # the pause control while it runs
+            page.get_by_text("Pause live updates").first.scroll_into_view_if_needed()
+            screenshot(page, "a11y-experiments-sweep-running-phone")
+        page.wait_for_function(f"() => /sweep finished: 7 of 7/.test({STATUS})", timeout=300_000)
+        wait_for_idle(page)
+        page.get_by_text("The data as a table").first.click()  # the sweep's numbers, unfolded
+        table = page.locator('[data-testid="stExpander"]').filter(has_text="The data as a table")
+        table.locator('[data-testid="stDataFrame"]').first.wait_for()
+        wait_for_idle(page)
+        no_course_violations(page, f"experiments, a finished sweep, {viewport}")
+        screenshot(page, f"a11y-experiments-swept-{viewport}")
+        assert exceptions_on(page) == []

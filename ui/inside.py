@@ -87,6 +87,26 @@ def choose_network(mnist):
     return choices[label], label
 
 
+# streamlit-drawable-canvas 0.13 draws its undo/redo/reset buttons 22 px square (WCAG 2.5.8 asks for 24) inside its
+# own (open) shadow root, which the page's CSS cannot reach: a small script adds one rule there, once per pad.
+PAD_BUTTON_SIZE = """<script>
+(() => {
+  if (window.coursePadButtons) return;
+  window.coursePadButtons = true;
+  const grow = () => document.querySelectorAll("[data-testid=stBidiComponentIsolated]").forEach((host) => {
+    const root = host.shadowRoot;
+    if (!root || !root.querySelector(".dc-icon-button") || root.querySelector("style[data-course-pad]")) return;
+    const style = document.createElement("style");
+    style.dataset.coursePad = "";
+    style.textContent = ".dc-icon-button{min-width:28px;min-height:28px;box-sizing:border-box}";
+    root.appendChild(style);
+  });
+  grow();
+  new MutationObserver(grow).observe(document.body, {childList: true, subtree: true});
+})();
+</script>"""
+
+
 def _clear_pad() -> None:
     st.session_state["inside_pad_clears"] = st.session_state.get("inside_pad_clears", 0) + 1
 
@@ -112,6 +132,7 @@ def drawing_pad() -> np.ndarray | None:
     except Exception:
         data_url = "unreadable"
     st.button("Clear the pad", icon=":material/ink_eraser:", key="inside_pad_clear", on_click=_clear_pad)
+    st.html(PAD_BUTTON_SIZE, unsafe_allow_javascript=True)
     try:
         return picture_from_pad(data_url)
     except ImageError as error:

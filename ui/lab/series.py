@@ -59,7 +59,8 @@ def series_results(series, meta: dict) -> None:
     outcomes = series.outcomes
     if meta.get("kind") == "sweep":
         st.altair_chart(make_sweep_chart(outcomes, OPTIMIZERS[meta["optimizer"]].default_lr), width="stretch")
-        data_table(sweep_table(outcomes).style.format({"test accuracy": "{:.2%}"}, na_rep="—"))
+        formats = {"learning rate": "{:g}", "mean training loss, last epoch": "{:.5g}", "test accuracy": "{:.2%}"}
+        data_table(sweep_table(outcomes).style.format(formats, na_rep="—"))
         st.markdown(describe_zones(outcomes, len(series.configs), series.stopped))
         st.caption(ZONE_NOTE)
     elif len(outcomes) >= 2:
