@@ -5,7 +5,7 @@ import json
 import pytest
 
 from lib.descent import descent_1d
-from tests.test_pages import answer_gate, open_page
+from tests.test_pages import answer_gate, losses_table, open_page
 
 
 def texts(at) -> str:
@@ -65,9 +65,9 @@ def test_activation_boundary_caption_follows_the_data(dataset, linear_unsure):
 def test_losses_every_digit_has_a_logit_and_the_caption_quotes_the_curve():
     at = open_page("pages/losses.py")
     at.selectbox(key="losses_true_digit").set_value(1).run()
-    before = answer_gate(at, "losses_over_one").dataframe[0].value["keras.losses"][0]
+    before = losses_table(answer_gate(at, "losses_over_one"))["keras.losses"][0]
     at.slider(key="losses_logit1").set_value(8.0).run()
-    after = answer_gate(at, "losses_over_one").dataframe[0].value["keras.losses"][0]
+    after = losses_table(answer_gate(at, "losses_over_one"))["keras.losses"][0]
     assert after < before  # raising the true digit's logit lowers its cross-entropy
     assert "never exceeds 0.111" in texts(at) or "never exceeds 0.11" in texts(at)
     assert "stays below 0.1" not in texts(at)
