@@ -5,11 +5,11 @@ Colours come from one named palette, so a caption that names a colour names the 
 
 from __future__ import annotations
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
 from lib import chart_text
-from lib.altair_speed import alt
 from lib.series import thin_frame
 
 PALETTE = {

@@ -5,10 +5,10 @@ Each chart's description (its accessible name) states what the chart shows, comp
 
 from __future__ import annotations
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.altair_speed import alt
 from lib.charts import COLOR_WORDS, PALETTE
 from lib.fmt import num
 

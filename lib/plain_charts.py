@@ -3,11 +3,11 @@ alternative (its `description`) computed from its data, and its series differ by
 
 from __future__ import annotations
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
 from lib import chart_text
-from lib.altair_speed import alt
 from lib.charts import PALETTE, PATH_COLORS, PATH_DASHES
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
 from lib import chart_text
-from lib.altair_speed import alt
 from lib.charts import COLOR_WORDS, PALETTE, PATH_COLORS, PATH_DASHES
 from lib.series import smooth, thin
 
