@@ -246,3 +246,9 @@ def descent_view(curve: str, rows: list[dict], max_growth: float = 1.0) -> dict:
         for row, x, o in zip(rows, shown_w, off, strict=True)
     ]
     return {"low": float(lo), "high": float(hi), "points": points, "off_chart": int(off.sum())}
+
+
+def warm_up() -> None:
+    """Trace the long run of each curve, and find its minima, before a learner asks."""
+    for curve in CURVES_1D:
+        fates(curve, [-1.0], 0.1)

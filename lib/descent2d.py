@@ -4,12 +4,13 @@ path did (zig-zag, overshoot, divergence, escape from a saddle), read off the pa
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from lib.choices import OPTIMIZERS, build_optimizer
-from lib.runtime import forget_compiled, tf
+from lib.runtime import tf
 
 # --- two parameters -----------------------------------------------------------------------------
 _rng = np.random.default_rng(0)
@@ -68,39 +69,82 @@ def surface_grid(surface: str, size: int = 50) -> dict[str, np.ndarray]:
     return {"x": gx.ravel(), "y": gy.ravel(), "loss": surface_loss(surface, np.stack([gx.ravel(), gy.ravel()], 1))}
 
 
+class _CompiledWalk:
+    """Real Keras optimizers walking one surface, each its own 2×K tf.Variable (K paths side by side: these
+    optimizers update each number on its own, so column k is an independent path), with the loop traced once.
+
+    The learning rate lives in each optimizer's own variable, the start is assigned to the points, and the noise
+    (one row per step, so also the number of steps) is the loop's argument: a new setting runs the same compiled
+    loop again and never traces anew. Before each walk the optimizers' state (momentum, averages, step count) is
+    set back to zero, as in a freshly built optimizer."""
+
+    def __init__(self, surface: str, optimizers: tuple[str, ...], columns: int):
+        self.function = SURFACES[surface].function
+        self.points = [tf.Variable(np.zeros((2, columns))) for _ in optimizers]
+        self.optimizers = [build_optimizer(key, 0.01) for key in optimizers]
+        for optimizer, point in zip(self.optimizers, self.points, strict=True):
+            optimizer.build([point])
+        self.lock = threading.Lock()  # one walk at a time on these variables
+        self.walk = tf.function(self._walk, input_signature=[tf.TensorSpec([None, 2, columns], tf.float64)])
+
+    def _walk(self, noise):
+        visited = tf.TensorArray(tf.float64, size=tf.shape(noise)[0])  # step i: every optimizer's 2×K points
+        for i in tf.range(tf.shape(noise)[0]):
+            for optimizer, point in zip(self.optimizers, self.points, strict=True):
+                with tf.GradientTape() as tape:
+                    loss = tf.reduce_sum(self.function(point))  # each column's gradient is its own path's gradient
+                optimizer.apply_gradients([(tape.gradient(loss, point) + noise[i], point)])
+            visited = visited.write(i, tf.stack([point.read_value() for point in self.points]))
+        return visited.stack()
+
+    def __call__(self, start: np.ndarray, learning_rate: float, noise: np.ndarray) -> list[np.ndarray]:
+        with self.lock:
+            for optimizer, point in zip(self.optimizers, self.points, strict=True):
+                point.assign(np.repeat(start[:, None], point.shape[1], axis=1))
+                for variable in optimizer.variables:
+                    variable.assign(tf.zeros_like(variable))
+                optimizer.learning_rate = float(learning_rate)
+            visited = self.walk(tf.constant(noise)).numpy()  # steps × optimizers × 2 × K
+        return [visited[:, k] for k in range(len(self.points))]
+
+
+_walks: dict = {}
+_walks_lock = threading.Lock()
+
+
+def _walk_for(surface: str, optimizers: tuple[str, ...], columns: int) -> _CompiledWalk:
+    with _walks_lock:
+        if (surface, optimizers, columns) not in _walks:
+            _walks[surface, optimizers, columns] = _CompiledWalk(surface, optimizers, columns)
+        return _walks[surface, optimizers, columns]
+
+
+def walks(
+    surface: str, optimizers, start, learning_rate: float, steps: int, noises=(0.0,), seed: int = 0
+) -> dict[str, list[np.ndarray]]:
+    """Per optimizer key, the paths of that real Keras optimizer from `start`, one per noise scale: noise adds
+    Gaussian noise to each gradient ("stochastic"), the same draws scaled by each noise. All of them run side by
+    side in one call of one compiled loop (_CompiledWalk)."""
+    start = np.asarray(start, dtype=np.float64)
+    scales = np.asarray(noises, dtype=np.float64)
+    draws = np.random.default_rng(seed).standard_normal((steps, 2))
+    walk = _walk_for(surface, tuple(optimizers), len(scales))
+    visited = walk(start, learning_rate, draws[:, :, None] * scales[None, None, :])
+    found = {}
+    for key, record in zip(optimizers, visited, strict=True):
+        found[key] = []
+        for k in range(len(scales)):
+            path = np.concatenate([start[None, :], record[:, :, k]])
+            runaway = np.flatnonzero(~np.isfinite(path).all(axis=1) | (np.abs(path).max(axis=1) > RUNAWAY))
+            found[key].append(path[: runaway[0] + 1] if len(runaway) else path)  # diverged: up to the blow-up
+    return found
+
+
 def optimizer_paths(
     surface: str, optimizer: str, start, learning_rate: float, steps: int, noises=(0.0,), seed: int = 0
 ) -> list[np.ndarray]:
-    """The paths of a real Keras optimizer from `start`, one per noise scale: noise adds Gaussian noise to each
-    gradient ("stochastic"), the same draws scaled by each noise. All of them run side by side in one compiled
-    loop: the optimizers here update each number on its own, so a 2×K variable walks K independent paths."""
-    function = SURFACES[surface].function
-    start = np.asarray(start, dtype=np.float64)
-    scales = np.asarray(noises, dtype=np.float64)
-    point = tf.Variable(np.repeat(start[:, None], len(scales), axis=1))  # column k: the path with noise k
-    opt = build_optimizer(optimizer, learning_rate)
-    opt.build([point])
-    draws = np.random.default_rng(seed).standard_normal((steps, 2))
-    noise = tf.constant(draws[:, :, None] * scales[None, None, :])
-
-    @tf.function  # one compiled loop instead of `steps` eager Python round trips
-    def run():
-        visited = tf.TensorArray(tf.float64, size=steps)
-        for i in tf.range(steps):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_sum(function(point))  # each column's gradient is its own path's gradient
-            opt.apply_gradients([(tape.gradient(loss, point) + noise[i], point)])
-            visited = visited.write(i, point.read_value())
-        return visited.stack()
-
-    visited = run().numpy()
-    forget_compiled(run)  # traced for these paths: give its graph back
-    paths = []
-    for k in range(len(scales)):
-        path = np.concatenate([start[None, :], visited[:, :, k]])
-        runaway = np.flatnonzero(~np.isfinite(path).all(axis=1) | (np.abs(path).max(axis=1) > RUNAWAY))
-        paths.append(path[: runaway[0] + 1] if len(runaway) else path)  # diverged: the path up to the blow-up
-    return paths
+    """The paths of a real Keras optimizer from `start`, one per noise scale (see walks)."""
+    return walks(surface, (optimizer,), start, learning_rate, steps, noises, seed)[optimizer]
 
 
 def optimizer_path(
@@ -121,11 +165,9 @@ def paths_with_and_without_noise(
     surface: str, start, learning_rate: float, steps: int, noise: float = 0.0, optimizers=TWO_D_OPTIMIZERS, seed=0
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Each optimizer's path with the noise, and the same path with noise 0 (to tell what the noise did)."""
-    noisy, quiet = {}, {}
-    for key in optimizers:
-        label = OPTIMIZERS[key].label
-        noisy[label], quiet[label] = optimizer_paths(surface, key, start, learning_rate, steps, (noise, 0.0), seed)
-    return noisy, quiet
+    found = walks(surface, optimizers, start, learning_rate, steps, (noise, 0.0), seed)
+    noisy = {OPTIMIZERS[key].label: found[key][0] for key in optimizers}
+    return noisy, {OPTIMIZERS[key].label: found[key][1] for key in optimizers}
 
 
 def describe_path(surface: str, path: np.ndarray, steps: int, tolerance: float = NEAR) -> dict:
@@ -186,8 +228,9 @@ SADDLE = "saddle: x² − y² + y⁴/4"
 def escape_table(offset: float, learning_rate: float = 0.05, steps: int = 200) -> list[dict]:
     """From (1.5, offset) on the saddle: after how many steps each optimizer is more than 1 away from the ridge."""
     rows = []
+    found = walks(SADDLE, TWO_D_OPTIMIZERS, (1.5, offset), learning_rate, steps)
     for key in TWO_D_OPTIMIZERS:
-        path = optimizer_path(SADDLE, key, (1.5, offset), learning_rate, steps)
+        path = found[key][0]
         escaped = np.flatnonzero(np.abs(path[:, 1]) > 1.0)
         rows.append(
             {
@@ -197,3 +240,10 @@ def escape_table(offset: float, learning_rate: float = 0.05, steps: int = 200) -
             }
         )
     return rows
+
+
+def warm_up() -> None:
+    """Trace the lesson's loops (every surface with and without noise, the saddle's escapes) before a learner asks."""
+    for surface, spec in SURFACES.items():
+        paths_with_and_without_noise(surface, spec.start, 0.05, 5)
+    escape_table(1e-4)  # the slider's default: kept

@@ -9,83 +9,28 @@ import pandas as pd
 import streamlit as st
 
 from lib import backprop_text, notebook
-from lib.backprop import MAX_EPOCHS_PER_CALL, PARAMS, NeuronExperiment, finite_difference_gradient, manual_gradient
+from lib.backprop import PARAMS, NeuronExperiment, finite_difference_gradient, manual_gradient
 from lib.backprop_text import INTRO, agreement_sentence, divergence_warning, params_table, progress_sentence
 from lib.chart_tables import neuron_history_table
 from lib.charts import make_neuron_charts
-from lib.fmt import plural
 from lib.graphs import computation_graph_dot, computation_graph_rows
-from lib.lab.jobs import JOB_QUEUE
 from lib.predictions import backprop_bias, backprop_sign
 from ui.a11y import data_table
-from ui.common import correction, graph_with_text, show_code, visitor_id
+from ui.backprop import neuron_settings, training_buttons
+from ui.common import correction, graph_with_text, show_code
 from ui.gate import gate
 from ui.links import BACKPROP_LINK, BOUND, link_end, link_start
-from ui.widgets import optimizer_selectbox
 
 NUMBER = st.column_config.NumberColumn(format="%.4g")  # 1e-22, not 0.0000000000000000000001
-LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 
 st.title("Backpropagation on one neuron")
 st.markdown(INTRO)
 
 incoming = link_start()
-
-
-def _reset():
-    st.session_state["backprop_exp"] = NeuronExperiment(
-        st.session_state["backprop_optimizer"], st.session_state["backprop_lr"], int(st.session_state["backprop_seed"])
-    )
-    st.session_state.pop("backprop_last_step", None)
-
-
-left, middle, right = st.columns(3)
-optimizer_selectbox(left, "backprop_optimizer", on_change=_reset)
-middle.select_slider(
-    "Learning rate",
-    LEARNING_RATES,
-    value=0.001,
-    key="backprop_lr",
-    **BOUND,
-    on_change=_reset,
-    help="Changing the optimizer, learning rate or seed starts a fresh neuron.",
-)
-right.number_input(
-    "Random seed (data and initial weights)",
-    0,
-    10_000,
-    0,
-    key="backprop_seed",
-    **BOUND,
-    on_change=_reset,
-)
-if "backprop_exp" not in st.session_state:
-    _reset()
-experiment: NeuronExperiment = st.session_state["backprop_exp"]
+experiment = neuron_settings()
 
 st.header("1. Train it, as in the notebook")
-train_col, epochs_col, step_col, reset_col = st.columns([1.2, 1, 1, 1], vertical_alignment="bottom")
-epochs = epochs_col.number_input(
-    "Epochs",
-    1,
-    MAX_EPOCHS_PER_CALL,
-    1,
-    key="backprop_epochs",
-    **BOUND,
-    help="The notebook trains 1 epoch first, then 100 at a time.",
-)
-if train_col.button(f"Train {plural(epochs, 'more epoch')}", type="primary", key="backprop_train_button"):
-    with st.spinner(f"Training {epochs:,} epochs…"), JOB_QUEUE.place(visitor_id()) as got_a_place:
-        if got_a_place:  # the same cap on simultaneous trainings as the Train MNIST lab
-            experiment.train(epochs)
-        else:
-            st.warning("The server is busy training for the class: try again in a moment.", icon=":material/timer:")
-    st.session_state.pop("backprop_last_step", None)
-if step_col.button("One step, explained", icon=":material/footprint:", key="backprop_step_button"):
-    st.session_state["backprop_last_step"] = experiment.step()
-if reset_col.button("Reset", icon=":material/restart_alt:", key="backprop_reset_button"):
-    _reset()
-    experiment = st.session_state["backprop_exp"]
+experiment = training_buttons(experiment)
 
 columns = params_table(experiment)
 table = pd.DataFrame(columns)

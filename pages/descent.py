@@ -16,14 +16,11 @@ from lib.choices import OPTIMIZERS
 from lib.descent import CURVES_1D, LEARNING_RATES_1D, curve_minima, descent_1d, descent_view, describe_descent
 from lib.descent2d import (
     SADDLE,
-    SURFACES,
     TWO_D_OPTIMIZERS,
     escape_table,
     gradient_at,
     optimizer_paths,
     path_table,
-    paths_with_and_without_noise,
-    surface_grid,
 )
 from lib.descent2d_text import describe_escapes, describe_paths
 from lib.fmt import num
@@ -31,6 +28,7 @@ from lib.glossary import link
 from lib.predictions import descent_learning_rate, descent_saddle
 from ui.a11y import data_table
 from ui.common import correction, show_code
+from ui.descent import two_d_paths, two_d_settings
 from ui.gate import gate
 from ui.links import BOUND, DESCENT_LINK, link_end, link_start
 
@@ -82,50 +80,20 @@ st.markdown(
     + "; ".join(f"**{OPTIMIZERS[k].label}** {OPTIMIZERS[k].rule}" for k in TWO_D_OPTIMIZERS)
     + "."
 )
-surface_col, lr2_col, steps2_col, noise_col = st.columns(4)
-surface = surface_col.selectbox("Loss surface", list(SURFACES), key="descent_surface", **BOUND)
-learning_rate_2d = lr2_col.select_slider(
-    "Learning rate",
-    [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3],
-    0.05,
-    key="descent_lr2",
-    **BOUND,
-)
-steps_2d = steps2_col.slider("Steps", 5, 300, 80, 5, key="descent_steps2", **BOUND)
-noise = noise_col.slider(
-    "Gradient noise (stochastic)",
-    0.0,
-    3.0,
-    0.0,
-    0.1,
-    key="descent_noise",
-    **BOUND,
-    help="Adds random noise to each gradient, like the differences between mini-batches.",
-)
-labels = [OPTIMIZERS[k].label for k in TWO_D_OPTIMIZERS]
-shown = st.pills("Show", labels, selection_mode="multi", default=labels, key="descent_shown", **BOUND)
-start_2d = SURFACES[surface].start
-
-
-@st.cache_data(max_entries=64, show_spinner="Running the optimizers…")
-def _paths(surface, start, learning_rate, steps, noise):
-    return paths_with_and_without_noise(surface, start, learning_rate, steps, noise), surface_grid(surface)
-
-
-(all_of_them, without_noise), grid = _paths(surface, start_2d, learning_rate_2d, steps_2d, noise)
-paths = {name: path for name, path in all_of_them.items() if name in (shown or [])}
-quiet = without_noise if noise else None  # the same paths with noise 0: what the noise did, and what it did not
-st.altair_chart(make_contour_chart(grid, paths, f"{surface}: paths from {start_2d}"), width="stretch", height=460)
+two_d = two_d_settings()
+paths, quiet, grid = two_d_paths(two_d)
+title = f"{two_d.surface}: paths from {two_d.start}"
+st.altair_chart(make_contour_chart(grid, paths, title), width="stretch", height=460)
 points = path_points_table(paths).style.format("{:.5g}", subset=["parameter 1", "parameter 2"])
 data_table(points, "Every point of each path, as a table")
 st.dataframe(
-    pd.DataFrame(path_table(surface, paths, steps_2d, quiet)),
+    pd.DataFrame(path_table(two_d.surface, paths, two_d.steps, quiet)),
     hide_index=True,
     width="stretch",
     column_config={"final loss": st.column_config.NumberColumn(format="%.4g")},
 )
 if paths:
-    st.markdown(" ".join(describe_paths(surface, paths, steps_2d, quiet)))
+    st.markdown(" ".join(describe_paths(two_d.surface, paths, two_d.steps, quiet)))
 else:
     st.info("Pick at least one optimizer to show.", icon=":material/info:")
 st.caption(

@@ -94,3 +94,15 @@ def test_charts_build():
     w = np.linspace(-3, 4, 20)
     assert make_descent_1d_chart(w, (w - 2) ** 2 + 1, descent_view(BOWL_1D, rows)).to_dict()
     assert make_contour_chart(surface_grid(BOWL, 10), all_paths(BOWL, SURFACES[BOWL].start, 0.05, 5), "t").to_dict()
+
+
+def test_a_new_learning_rate_noise_start_or_step_count_never_traces_the_2d_loop_again():
+    """The page's four optimizers run in one loop traced once per surface: new settings only run it again."""
+    from lib.descent2d import TWO_D_OPTIMIZERS, _walk_for, paths_with_and_without_noise, warm_up
+
+    warm_up()
+    loops = {surface: _walk_for(surface, TWO_D_OPTIMIZERS, 2).walk for surface in SURFACES}
+    assert all(loop.experimental_get_tracing_count() == 1 for loop in loops.values())
+    for surface, lr, steps, noise, start in [(BOWL, 0.3, 17, 2.3, (1.0, -1.0)), (BOWL, 0.001, 300, 0.0, (0.5, 0.5))]:
+        paths_with_and_without_noise(surface, start, lr, steps, noise)
+    assert all(loop.experimental_get_tracing_count() == 1 for loop in loops.values())
