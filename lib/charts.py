@@ -185,7 +185,12 @@ def make_descent_1d_chart(curve_x, curve_y, view: dict) -> alt.LayerChart:
         )
     )
     steps = pd.DataFrame(view["points"])
-    tooltip = ["step", alt.Tooltip("w:Q", format=".4g"), alt.Tooltip("loss:Q", format=".4g"), "off_chart"]
+    tooltip = [
+        alt.Tooltip("step"),
+        alt.Tooltip("w:Q", format=".4g"),
+        alt.Tooltip("loss:Q", format=".4g"),
+        alt.Tooltip("off_chart"),
+    ]
     path = (
         alt.Chart(steps)
         .mark_line(color=PALETTE["accent"], point=alt.OverlayMarkDef(color=PALETTE["accent"], size=40))
@@ -249,7 +254,12 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
         legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),  # every optimizer named, even on a phone
     )
     dash = alt.StrokeDash("optimizer:N", scale=alt.Scale(domain=list(paths), range=PATH_DASHES))
-    tooltip = ["optimizer", "step", alt.Tooltip("true x:Q", format=".4g"), alt.Tooltip("true y:Q", format=".4g")]
+    tooltip = [
+        alt.Tooltip("optimizer:N"),
+        alt.Tooltip("step:Q"),
+        alt.Tooltip("true x:Q", format=".4g"),
+        alt.Tooltip("true y:Q", format=".4g"),
+    ]
     lines = (
         alt.Chart(points)
         .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)

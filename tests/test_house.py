@@ -127,6 +127,8 @@ def test_chart_encodings_are_typed_channels():
     slow = []
     for path in sorted((ROOT / "lib").rglob("*.py")) + sorted((ROOT / "ui").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "tooltip" for t in node.targets):
+                node = ast.Call(ast.Attribute(ast.Name("chart"), "encode"), [], [ast.keyword("tooltip", node.value)])
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "encode":
                 for keyword in node.keywords:
                     values = keyword.value.elts if isinstance(keyword.value, ast.List) else [keyword.value]

@@ -88,7 +88,13 @@ def make_sweep_chart(outcomes, default_lr: float) -> alt.VConcatChart:
         "zone:N", scale=alt.Scale(domain=drawn, range=shapes), legend=alt.Legend(orient="bottom", columns=3)
     )
     rule = alt.Chart(pd.DataFrame({"learning rate": [default_lr]})).mark_rule(strokeDash=[4, 4]).encode(x=x)
-    tooltip = ["learning rate", "zone", alt.Tooltip("mean loss, last epoch:Q", format=".4g"), "test accuracy", "tested"]
+    tooltip = [
+        alt.Tooltip("learning rate"),
+        alt.Tooltip("zone"),
+        alt.Tooltip("mean loss, last epoch:Q", format=".4g"),
+        alt.Tooltip("test accuracy"),
+        alt.Tooltip("tested"),
+    ]
 
     def panel(field: str, scale: alt.Scale, color: str):
         line = alt.Chart(data).mark_line(color=color).encode(x=x, y=alt.Y(f"{field}:Q", scale=scale))
