@@ -53,8 +53,10 @@ def main() -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_pages import ROOT
+    from tests.test_pages import ROOT, route_like_a_server
     from ui.nav import all_pages
+
+    route_like_a_server()  # pages run through the router (sidebar, gates), as on a running server
 
     TIMEOUT = 600  # the first visits include one-time compilations, slow on a busy machine
 
