@@ -16,6 +16,8 @@ TARGET = {"w1": 2.0, "w2": 1.0, "b": 1.0}
 PARAMS = ("w1", "w2", "b")
 MAX_EPOCHS_PER_CALL = 20_000  # one click trains at most this many (a few seconds on one core)
 MAX_HISTORY = 4_000  # rows kept for the charts; longer histories are thinned evenly (first and last kept)
+LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]  # the page's slider
+REACHED = 0.01  # a parameter this close to its target has reached it
 EXPLOSION_FACTOR = 100.0  # a loss this many times the untrained one means the steps are diverging
 
 
@@ -76,6 +78,8 @@ class NeuronExperiment:
         self._y = tf.constant(self.y.reshape(-1, 1), dtype=dtype)
         self.epoch = 0
         self.history = [self._record()]
+        self.reached: int | None = None  # the first epoch with every parameter within REACHED of its target
+        self._note_reached(self.history[0])
         self.initial_loss = self.history[0]["loss"]
         self._train_steps = tf.function(self._steps)  # traced once per experiment, reused by every train()
 
@@ -113,6 +117,7 @@ class NeuronExperiment:
         self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
         self.epoch += 1
         self.history.append(self._record())
+        self._note_reached(self.history[-1])
         return np.array([gradients[0][0, 0], gradients[0][1, 0], gradients[1][0]], dtype=np.float64)
 
     def _steps(self, num_steps):
@@ -134,6 +139,7 @@ class NeuronExperiment:
         for w1, w2, b, loss in self._train_steps(tf.constant(int(epochs))).numpy():
             self.epoch += 1
             self.history.append({"epoch": self.epoch, "w1": w1, "w2": w2, "b": b, "loss": loss})
+            self._note_reached(self.history[-1])
         if len(self.history) > MAX_HISTORY:  # keep memory bounded however often the learner clicks
             self.history = [self.history[i] for i in thin(len(self.history), MAX_HISTORY // 2)]
 
@@ -143,12 +149,10 @@ class NeuronExperiment:
         loss = self.history[-1]["loss"]
         return not np.isfinite(loss) or loss > EXPLOSION_FACTOR * max(self.initial_loss, 1e-12)
 
-    def epochs_to_reach(self, tolerance: float = 0.01) -> int | None:
-        """The first recorded epoch at which every parameter is within tolerance of its target."""
-        for row in self.history:
-            if all(abs(row[name] - TARGET[name]) <= tolerance for name in PARAMS):
-                return int(row["epoch"])
-        return None
+    def _note_reached(self, row: dict) -> None:
+        """Kept as each epoch is recorded: the history the charts keep is thinned, so it may miss that epoch."""
+        if self.reached is None and all(abs(float(row[name]) - TARGET[name]) <= REACHED for name in PARAMS):
+            self.reached = int(row["epoch"])
 
     def next_params(self) -> np.ndarray:
         """(w1, w2, b) as the next step will leave them: computed by this experiment's own optimizer (its momentum

@@ -20,14 +20,17 @@ def progress_sentence(experiment) -> str:
     """How far the neuron has come, for the optimizer and learning rate actually chosen."""
     label = OPTIMIZERS[experiment.optimizer_name].label
     rule = OPTIMIZERS[experiment.optimizer_name].rule
-    now = experiment.history[-1]
-    gap = max(abs(now["w1"] - 2.0), abs(now["w2"] - 1.0), abs(now["b"] - 1.0))
-    reached = experiment.epochs_to_reach()
-    status = (
-        f"it got every parameter within 0.01 of its target after {reached:,} epochs"
-        if reached is not None
-        else f"after {experiment.epoch:,} epochs the furthest parameter is still {gap:.3g} from its target"
-    )
+    now = np.array([experiment.history[-1][name] for name in ("w1", "w2", "b")], dtype=np.float64)
+    gap = float(np.max(np.abs(now - [2.0, 1.0, 1.0])))  # NaN if any parameter is NaN (Python's max would hide it)
+    reached = experiment.reached
+    if not np.isfinite(gap):
+        status = f"after {experiment.epoch:,} epochs its parameters are not numbers any more (the training diverged)"
+    elif reached is None:
+        status = f"after {experiment.epoch:,} epochs the furthest parameter is still {gap:.3g} from its target"
+    else:
+        status = f"it got every parameter within 0.01 of its target after {reached:,} epochs" + (
+            f", and has moved away since: now the furthest is {gap:.3g} from its target" if gap > 0.01 else ""
+        )
     return f"{label} at learning rate {experiment.learning_rate:g} ({rule}): {status}."
 
 
@@ -35,7 +38,13 @@ def divergence_warning(experiment) -> str | None:
     if not experiment.diverging:
         return None
     loss = experiment.history[-1]["loss"]
-    shown = "not a number any more" if not np.isfinite(loss) else f"{loss:.3g}"
+    shown = (
+        "not a number any more"
+        if np.isnan(loss)
+        else "too large for float32 (infinite)"
+        if np.isinf(loss)
+        else f"{loss:.3g}"
+    )
     return (
         f"**Diverging.** The loss is now {shown}, against {experiment.initial_loss:.3g} before training: at "
         f"learning rate {experiment.learning_rate:g}, {OPTIMIZERS[experiment.optimizer_name].label} overshoots the "
@@ -47,6 +56,11 @@ def agreement_sentence(rows: list[dict], h: float = 1e-6) -> str:
     """What the differences in the chain-rule table are, with their sizes."""
     tape_gap = max(row["|hand − tape|"] for row in rows)
     finite_gap = max(row["|hand − finite diff.|"] for row in rows)
+    if not all(np.isfinite(row[k]) for row in rows for k in ("by hand (NumPy)", "GradientTape", "finite difference")):
+        return (
+            "The neuron's numbers overflowed (the training diverged), so the three gradients are not numbers and "
+            "there is nothing to compare. Pick a smaller learning rate (that starts a fresh neuron)."
+        )
     return (
         f"By hand: the chain-rule product in NumPy (float64). GradientTape: TensorFlow's automatic "
         f"differentiation of the Keras model (float32). Finite difference: (L(w + h) − L(w − h)) / 2h with "

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.backprop import MAX_EPOCHS_PER_CALL, NeuronExperiment
+from lib.backprop import LEARNING_RATES, MAX_EPOCHS_PER_CALL, NeuronExperiment
 from lib.fmt import plural
 from lib.lab.jobs import JOB_QUEUE
 from ui.common import visitor_id
 from ui.links import BOUND
 from ui.widgets import optimizer_selectbox
-
-LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 
 
 def _reset() -> None:
