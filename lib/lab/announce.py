@@ -4,7 +4,12 @@ who cannot see the chart hears a run start, finish, diverge or stop."""
 
 from __future__ import annotations
 
+import math
 from html import escape
+
+from lib.choices import OPTIMIZERS
+from lib.lab.config import TrainConfig
+from lib.lab.trainer import EXPLOSION_FACTOR
 
 SENTENCES = {
     None: "No run yet.",
@@ -49,3 +54,30 @@ def shared_network_sentence(state: str, epoch: int, epochs: int) -> str:
     if state in ("queued", "starting"):
         return "The notebook's network is waiting to train for this server."
     return f"The notebook's network is training for this server: epoch {min(epoch + 1, epochs)} of {epochs}."
+
+
+def divergence_message(
+    config: TrainConfig, batch_losses: list[float], initial_loss: float, non_finite: float | None = None
+) -> str:
+    """Why a run stopped: the batch whose loss was NaN or infinite (`non_finite`, kept out of the history) or
+    passed EXPLOSION_FACTOR × the untrained loss (the history's last), and what to try instead."""
+    optimizer = OPTIMIZERS[config.optimizer]
+    if non_finite is not None or not batch_losses:
+        what = "became NaN (not a number)" if non_finite is None or math.isnan(non_finite) else "became infinite"
+        batch, how = len(batch_losses) + 1, ", until the numbers overflowed"
+    else:
+        what = (
+            f"jumped from {initial_loss:.3g} (untrained) to {batch_losses[-1]:,.4g}, more than "
+            f"{EXPLOSION_FACTOR:g} times the untrained loss,"
+        )
+        batch, how = len(batch_losses), ""
+    default = (
+        f" (Keras's default for {optimizer.label} is {optimizer.default_lr:g})"
+        if optimizer.default_lr < config.learning_rate
+        else ""
+    )
+    return (
+        f"The loss {what} at batch {batch:,}, so training stopped at once. A learning rate of "
+        f"{config.learning_rate:g} is too high for {optimizer.label}: its steps overshoot the minimum by more and "
+        f"more{how}. Try a smaller learning rate{default}."
+    )

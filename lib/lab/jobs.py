@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-import math
 import os
 import threading
 import time
@@ -15,11 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lib.choices import OPTIMIZERS
+from lib.lab.announce import divergence_message
 from lib.lab.config import TrainConfig, split_indices
 from lib.lab.estimate import SPEED
 from lib.lab.queue import JobQueue
-from lib.lab.trainer import EXPLOSION_FACTOR, TestResult, Trainer
+from lib.lab.trainer import TestResult, Trainer
 from lib.lab.turns import TURNS, runs_in_progress
 from lib.runtime import give_back_freed_memory, tf
 
@@ -120,6 +119,7 @@ class TrainingJob:
         self._started = self._trained = None
         self._waited: list[float] = []  # seconds spent waiting for turns on the trainers (not training)
         self._history = History()
+        self._diverged_at: float | None = None  # the NaN or infinite loss that stopped the run, if one did
         self._training_accuracy: float | None = None
         self.snapshots: list[tuple[int, np.ndarray, np.ndarray]] = []  # (epoch, hidden kernel, output kernel)
         self.result: TestResult | None = None
@@ -169,6 +169,8 @@ class TrainingJob:
         finite = np.isfinite(losses)
         keep = len(losses) if finite.all() else int(np.argmin(finite))  # drop the first non-finite and after
         with self._lock:
+            if keep < len(losses):  # the batch that stopped the run: its message names it
+                self._diverged_at = float(losses[keep])
             self._epoch, self._step = epoch, step
             self._history.batch_loss.extend(losses[:keep].tolist())
             self._history.batch_accuracy.extend(accuracies[:keep].tolist())
@@ -229,7 +231,9 @@ class TrainingJob:
             message = {
                 "finished": "Training finished.",
                 "stopped": "Stopped: the model keeps what it learned so far." + self._abandonment(),
-                "diverged": divergence_message(self.config, self._history.batch_loss, self.trainer.initial_loss),
+                "diverged": divergence_message(
+                    self.config, self._history.batch_loss, self.trainer.initial_loss, self._diverged_at
+                ),
             }[outcome]
             with self._lock:
                 self._state, self._message = outcome, message
@@ -278,21 +282,3 @@ class TrainingJob:
                 device=self._device,
                 training_accuracy=self._training_accuracy,
             )
-
-
-def divergence_message(config: TrainConfig, batch_losses: list[float], initial_loss: float) -> str:
-    optimizer = OPTIMIZERS[config.optimizer]
-    finite = [loss for loss in batch_losses if math.isfinite(loss)]
-    if not finite or max(finite) <= EXPLOSION_FACTOR * initial_loss:
-        what = "became NaN or infinite"
-    else:
-        what = (
-            f"exploded from {initial_loss:.3g} (untrained) to {max(finite):,.4g}, more than "
-            f"{EXPLOSION_FACTOR:g} times the untrained loss,"
-        )
-    return (
-        f"The loss {what} after {len(batch_losses):,} batches, so training stopped at once. "
-        f"A learning rate of {config.learning_rate:g} is too high for {optimizer.label}: each step overshoots "
-        f"the minimum by more than the last, until the numbers overflow. Try a smaller learning rate "
-        f"(Keras's default for {optimizer.label} is {optimizer.default_lr:g})."
-    )
