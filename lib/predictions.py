@@ -188,7 +188,8 @@ def backprop_state(experiment) -> dict:
 
 
 def backprop_sign(experiment, gradient) -> Prediction:
-    """Answered by the page's own next optimizer step (momentum or Adam can outweigh the current gradient)."""
+    """Answered by the page's own next optimizer step (momentum or Adam can outweigh the current gradient); a neuron
+    whose w₁ has overflowed to NaN neither grows nor shrinks: the third option says so."""
     state, gradient_w1 = backprop_state(experiment), float(gradient[0])
     w1, next_w1 = experiment.params()[0], experiment.next_params()[0]
     change = next_w1 - w1
@@ -199,14 +200,22 @@ def backprop_sign(experiment, gradient) -> Prediction:
         if direction == "against"
         else "the same way as the gradient points: the optimizer's memory of earlier gradients outweighs this one"
     )
+    if math.isnan(change):
+        reveal = "w₁ is not a number: the training diverged and its numbers overflowed, so no step can move it."
+    else:
+        reveal = (
+            f"The next step, computed by the page's own optimizer, takes w₁ from {num(w1, '.6g')} to "
+            f"{num(next_w1, '.6g')}"
+            + (f". ∂L/∂w₁ = {num(gradient_w1, '.4g')}, and the step goes {why}." if change else ".")
+        )
     return ask(
         "backprop_sign",
         state,
-        f"right now w₁ = {num(w1)} (epoch {state['epoch']}). Will the next training step make w₁ larger or smaller?",
-        ("larger", "smaller", "neither: w₁ stays the same"),
+        f"right now w₁ = {num(w1) if math.isfinite(w1) else 'not a number'} (epoch {state['epoch']}). Will the next "
+        "training step make w₁ larger or smaller?",
+        ("larger", "smaller", "neither: w₁ stays the same, or is not a number"),
         answer,
-        f"The next step, computed by the page's own optimizer, takes w₁ from {num(w1, '.6g')} to {num(next_w1, '.6g')}"
-        + (f". ∂L/∂w₁ = {num(gradient_w1, '.4g')}, and the step goes {why}." if change else "."),
+        reveal,
     )
 
 

@@ -213,6 +213,9 @@ def test_the_quiz_answer_is_not_always_in_the_same_place():
 
 
 # --- backprop: the sign of the page's own next step ------------------------------------------------------------
+STAYS = "neither: w₁ stays the same, or is not a number"
+
+
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "rmsprop", "adam", "adagrad"])
 def test_the_sign_question_is_answered_by_the_next_real_step_12_settings_each(optimizer):
     """At 0, 1, 37 and 200 epochs (the step taken in between moves on by one)."""
@@ -225,9 +228,20 @@ def test_the_sign_question_is_answered_by_the_next_real_step_12_settings_each(op
             again = backprop_sign(experiment, experiment.tape_gradient())
             step = experiment.step()  # the oracle: take the step and look
             change = step.after[0] - step.before[0]
-            expected = "larger" if change > 0 else ("smaller" if change < 0 else "neither: w₁ stays the same")
+            expected = "larger" if change > 0 else ("smaller" if change < 0 else STAYS)
             assert question.right == expected == again.right, (optimizer, rate, epochs)
             assert not any("∂" in option or "gradient" in option for option in question.options)
+
+
+def test_an_overflowed_neuron_is_not_scored_as_staying_the_same():
+    """SGD at lr 1 overflows to NaN by 5,000 epochs: w₁ neither grows nor shrinks, nor does it stay a number."""
+    experiment = NeuronExperiment("sgd", 1.0, 0)
+    experiment.train(5_000)
+    assert np.isnan(experiment.params()[0]) and np.isnan(experiment.next_params()[0])
+    question = backprop_sign(experiment, experiment.tape_gradient())
+    assert question.right == STAYS and "not a number" in question.right, question.options
+    assert "not a number" in question.reveal and "nan" not in question.reveal, question.reveal
+    assert "nan" not in question.question, question.question
 
 
 def test_adam_after_37_epochs_moves_w1_against_the_sign_rule():
