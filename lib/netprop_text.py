@@ -123,19 +123,24 @@ def netprop_negative(d_z2_row: np.ndarray, label: int, batch: int, state: dict |
 
 
 def netprop_off(hand: Pass, activation: str, state: dict | None = None) -> Prediction:
+    """Answered by this batch's own ∂L/∂Z₁ where Z₁ < 0; a batch with no negative Z₁ has no such neuron to ask about,
+    and the third option says so."""
     negative = hand.z1 < 0
     flowing = np.abs(hand.grads["dZ1"][negative])
-    answer = 0 if flowing.size and flowing.max() == 0 else 1
+    answer = 2 if not flowing.size else 0 if flowing.max() == 0 else 1
     label = ACTIVATIONS[activation].label.split(" — ")[0]
     found = (
-        f"the largest |∂L/∂Z₁| among them is {flowing.max():.2g}" if flowing.size else "there are none in this batch"
+        f"{int(negative.sum()):,} of the {negative.size:,} entries of Z₁ are negative, and the largest |∂L/∂Z₁| among "
+        f"them is {flowing.max():.2g}"
+        if flowing.size
+        else f"no entry of Z₁ is negative (all {negative.size:,} are 0 or more), so no neuron to ask about"
     )
     return ask(  # options shuffled by a seed drawn from the question's state (lib.gates)
         "netprop_off",
         state or {},
         f"with {label} as the hidden activation, take a hidden neuron whose input z is negative for an image. What "
         "gradient ∂L/∂z does it pass back for that image?",
-        ("exactly 0: nothing flows back through it", "a non-zero amount"),
+        ("exactly 0: nothing flows back through it", "a non-zero amount", "none: no input z in this batch is negative"),
         answer,
-        f"In this batch {int(negative.sum()):,} of the {negative.size:,} entries of Z₁ are negative, and {found}.",
+        f"In this batch {found}.",
     )

@@ -2,6 +2,7 @@
 hidden activation the course offers, several batch sizes and seeds; and every sentence against its numbers."""
 
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -161,3 +162,18 @@ def test_multiply_adds_are_counted_from_the_shapes(batch, hidden):
     sentence = cost_sentence(counted, measured)
     ratios = [float(v) for v in re.findall(r"(\d+\.\d+)×", sentence)]
     assert ratios == pytest.approx([counted["backward"] / counted["forward"], 2.0, 1.3, 2.05], abs=0.006)
+
+
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
+def test_the_off_question_is_not_scored_when_no_hidden_input_is_negative(activation):
+    """Its premise ('a neuron whose input z is negative') is false for a batch with no negative z: it says so."""
+    rng = np.random.default_rng(0)
+    for negatives in (False, True):
+        z1 = np.abs(rng.normal(size=(8, 3))) * (-1 if negatives else 1)
+        d_z1 = np.where(z1 < 0, 0.0 if activation in ("relu", "step") else 0.1, 0.2)
+        off = netprop_off(SimpleNamespace(z1=z1, grads={"dZ1": d_z1}), activation)
+        if negatives:
+            assert off.right.startswith("exactly 0" if activation in ("relu", "step") else "a non-zero"), off
+        else:
+            assert off.right.startswith("none"), off.options
+            assert "no entry of Z₁ is negative" in off.reveal, off.reveal
