@@ -233,17 +233,6 @@ def test_the_sign_question_is_answered_by_the_next_real_step_12_settings_each(op
             assert not any("∂" in option or "gradient" in option for option in question.options)
 
 
-def test_an_overflowed_neuron_is_not_scored_as_staying_the_same():
-    """SGD at lr 1 overflows to NaN by 5,000 epochs: w₁ neither grows nor shrinks, nor does it stay a number."""
-    experiment = NeuronExperiment("sgd", 1.0, 0)
-    experiment.train(5_000)
-    assert np.isnan(experiment.params()[0]) and np.isnan(experiment.next_params()[0])
-    question = backprop_sign(experiment, experiment.tape_gradient())
-    assert question.right == STAYS and "not a number" in question.right, question.options
-    assert "not a number" in question.reveal and "nan" not in question.reveal, question.reveal
-    assert "nan" not in question.question, question.question
-
-
 def test_adam_after_37_epochs_moves_w1_against_the_sign_rule():
     experiment = NeuronExperiment("adam", 0.1, 0)
     experiment.train(37)

@@ -9,7 +9,7 @@ import pytest
 from lib.backprop import NeuronExperiment
 from lib.choices import OPTIMIZERS
 from lib.netprop_text import netprop_negative
-from lib.predictions import backprop_bias
+from lib.predictions import backprop_bias, backprop_sign
 
 RATES = (1e-4, 0.01, 1.0, 100.0)  # the page's learning-rate slider runs from 1e-5 to 100
 EPOCHS = (0, 1, 37, 500)
@@ -80,3 +80,16 @@ def test_the_network_backprop_questions_shuffle_their_options_by_state():
     assert {q.right for q in questions} == {"only the true digit's"}
     assert len({q.answer for q in questions}) > 1  # the right answer's place gives nothing away
     assert questions[0] == netprop_negative(row, 3, 8, {"batch": 0, "image": 1})  # the same state, the same order
+
+
+def test_an_overflowed_neuron_is_not_scored_as_staying_the_same():
+    """SGD at lr 1 overflows to NaN by 5,000 epochs: w₁ neither grows nor shrinks, nor does it stay a number."""
+    experiment = NeuronExperiment("sgd", 1.0, 0)
+    experiment.train(5_000)
+    assert np.isnan(experiment.params()[0]) and np.isnan(experiment.next_params()[0])
+    question = backprop_sign(experiment, experiment.tape_gradient())
+    assert question.right == "neither: w₁ stays the same, or is not a number" and "not a number" in question.right, (
+        question.options
+    )
+    assert "not a number" in question.reveal and "nan" not in question.reveal, question.reveal
+    assert "nan" not in question.question, question.question
