@@ -187,8 +187,7 @@ def make_descent_1d_chart(curve_x, curve_y, view: dict) -> alt.LayerChart:
     steps = pd.DataFrame(view["points"])
     tooltip = [
         alt.Tooltip("step"),
-        alt.Tooltip("w:Q", format=".4g"),
-        alt.Tooltip("loss:Q", format=".4g"),
+        *(alt.Tooltip(f, format=".4g") for f in ("w:Q", "loss:Q")),
         alt.Tooltip("off_chart"),
     ]
     path = (
@@ -254,12 +253,8 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
         legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),  # every optimizer named, even on a phone
     )
     dash = alt.StrokeDash("optimizer:N", scale=alt.Scale(domain=list(paths), range=PATH_DASHES))
-    tooltip = [
-        alt.Tooltip("optimizer:N"),
-        alt.Tooltip("step:Q"),
-        alt.Tooltip("true x:Q", format=".4g"),
-        alt.Tooltip("true y:Q", format=".4g"),
-    ]
+    tooltip = [alt.Tooltip("optimizer:N"), alt.Tooltip("step:Q")]
+    tooltip += [alt.Tooltip(f"true {axis}:Q", format=".4g") for axis in "xy"]
     lines = (
         alt.Chart(points)
         .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
