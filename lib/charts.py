@@ -247,12 +247,10 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
     frames = [clip_path(path, x_range, y_range).assign(optimizer=name) for name, path in paths.items()]
     columns = ["x", "y", "true x", "true y", "step", "off chart", "optimizer"]
     points = pd.concat(frames) if frames else pd.DataFrame(columns=columns)
-    color = alt.Color(
-        "optimizer:N",
-        scale=alt.Scale(domain=list(paths), range=PATH_COLORS),
-        legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),  # every optimizer named, even on a phone
-    )
-    dash = alt.StrokeDash("optimizer:N", scale=alt.Scale(domain=list(paths), range=PATH_DASHES))
+    legend = alt.Legend(orient="bottom", columns=2, labelLimit=0)  # every optimizer named, even on a phone
+    color = alt.Color("optimizer:N", scale=alt.Scale(domain=list(paths), range=PATH_COLORS), legend=legend)
+    # Dashes tell the paths apart without colour; a legend of its own drew a second list of black dots.
+    dash = alt.StrokeDash("optimizer:N", scale=alt.Scale(domain=list(paths), range=PATH_DASHES), legend=None)
     tooltip = [alt.Tooltip("optimizer:N"), alt.Tooltip("step:Q")]
     tooltip += [alt.Tooltip(f"true {axis}:Q", format=".4g") for axis in "xy"]
     lines = (
