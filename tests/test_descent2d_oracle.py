@@ -255,7 +255,7 @@ def test_the_page_blames_the_noise_at_lr_0_05_noise_1():
     assert "Overshot, so the loss went up on some steps: SGD (" not in text
     assert "Reversed direction (zig-zag): SGD (" not in text
     assert "only because of the gradient noise" in text
-    table = next(df.value for df in at.dataframe if "optimizer" in df.value.columns)
+    table = next(df.value for df in at.dataframe if "rose at noise 0" in df.value.columns)  # the paths' summary
     assert list(table.loc[table["optimizer"] == "SGD", "rose at noise 0"]) == [0]
 
 

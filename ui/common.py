@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import textwrap
 import threading
@@ -108,6 +109,9 @@ def _warm_lessons() -> threading.Thread:
 
     thread = threading.Thread(target=warm_up, name="warm-lessons", daemon=True)
     thread.start()
+    # A process that exits while the thread is inside a TensorFlow compilation aborts ("terminate called"): let it
+    # finish first (a server stopped in its first minute, a short test run).
+    atexit.register(thread.join, 120)
     return thread
 
 
