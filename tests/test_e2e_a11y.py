@@ -131,10 +131,16 @@ def test_a_lesson_path_with_the_keyboard_alone(session):
     assert exceptions_on(page) == []
 
 
-def test_axe_after_a_finished_run_at_both_widths(session):
+def at_both_widths(session, path: str):
+    """The key-state tests: each viewport's page, opened on `path` and settled, one after the other."""
     url, pages = session
     for viewport, page in pages.items():
-        open_and_settle(page, f"{url}/train")
+        open_and_settle(page, f"{url}/{path}")
+        yield viewport, page
+
+
+def test_axe_after_a_finished_run_at_both_widths(session):
+    for viewport, page in at_both_widths(session, "train"):
         move_slider_home(page, "Epochs")  # 1 epoch
         move_slider_home(page, "Share of the")  # 1% of the training images
         page.get_by_role("button", name="Start training").click()
@@ -147,9 +153,7 @@ def test_axe_after_a_finished_run_at_both_widths(session):
 
 
 def test_axe_after_a_drawn_digit_at_both_widths(session):
-    url, pages = session
-    for viewport, page in pages.items():
-        open_and_settle(page, f"{url}/inside")
+    for viewport, page in at_both_widths(session, "inside"):
         page.get_by_text("Draw one digit").first.wait_for(timeout=400_000)  # after the shared network trained
         wait_for_idle(page)
         draw_stroke(page)
@@ -160,9 +164,7 @@ def test_axe_after_a_drawn_digit_at_both_widths(session):
 
 
 def test_axe_after_a_finished_sweep_at_both_widths(session):
-    url, pages = session
-    for viewport, page in pages.items():
-        open_and_settle(page, f"{url}/experiments")
+    for viewport, page in at_both_widths(session, "experiments"):
         assert page.locator(".course-status").first.inner_text().strip() == "No experiment yet."
         move_slider_home(page, "Share of the")  # 1% of the images; 7 points, the fewest, by default
         page.get_by_role("button", name="Run the sweep").click()
