@@ -93,9 +93,9 @@ def make_softmax_chart(probabilities, true_class: int | None = None, title: str 
     )
 
 
-def make_boundary_chart(result, points, labels, title: str) -> alt.LayerChart:
+def make_boundary_chart(result, points, labels, title: str, sentence: str | None = None) -> alt.LayerChart:
     """P(class 1) over the plane as a heat map, the 0.5 boundary where it changes colour, and the data (class 0
-    circles, class 1 squares)."""
+    circles, class 1 squares). `sentence`: describe_boundary(result), when the caller has it already."""
     from lib.boundary import describe_boundary  # the sentence the page's caption uses
 
     grid = pd.DataFrame({"x1": result.grid_x, "x2": result.grid_y, "p": result.grid_probability})
@@ -124,7 +124,7 @@ def make_boundary_chart(result, points, labels, title: str) -> alt.LayerChart:
             shape=alt.Shape("class:N", scale=alt.Scale(range=["circle", "square"])),
         )
     )
-    description = chart_text.boundary_text(result, labels, title, describe_boundary(result))
+    description = chart_text.boundary_text(result, labels, title, sentence or describe_boundary(result))
     return (
         alt.layer(heat, dots)
         .resolve_scale(color="independent")

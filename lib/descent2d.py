@@ -215,10 +215,16 @@ def path_table(surface: str, paths: dict[str, np.ndarray], steps: int, noise_fre
 
 
 def gradient_at(surface: str, point) -> np.ndarray:
+    """The surface's gradient at a point, by autodiff (worked out once per point: the lesson asks on every rerun)."""
+    return np.array(_gradient_at(surface, tuple(float(v) for v in point)))
+
+
+@functools.lru_cache(maxsize=64)
+def _gradient_at(surface: str, point: tuple[float, ...]) -> tuple[float, ...]:
     variable = tf.Variable(np.asarray(point, dtype=np.float64))
     with tf.GradientTape() as tape:
         loss = SURFACES[surface].function(variable)
-    return tape.gradient(loss, variable).numpy()
+    return tuple(float(g) for g in tape.gradient(loss, variable).numpy())
 
 
 SADDLE = "saddle: x² − y² + y⁴/4"

@@ -8,6 +8,7 @@ Backward: ∂L/∂Z₂ = (P − Y)/B,  ∂L/∂W₂ = Hᵀ·∂L/∂Z₂,  ∂L/
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import keras
@@ -73,10 +74,12 @@ def weights_of(model: keras.Model, activation: str) -> Weights:
 
 
 def untrained(seed: int, activation: str = "relu", hidden_units: int = 64) -> Weights:
-    """The notebook's network before any training: Glorot-uniform weights from the seed, zero biases."""
-    from lib.models import build_mlp
-
-    return weights_of(build_mlp(hidden_units, activation, seed=seed), activation)
+    """The notebook's network before any training: Glorot-uniform weights from the seed, zero biases. The very
+    initialisers lib.models.build_mlp gives its layers (seed, seed + 1), called without building the model."""
+    init = keras.initializers.GlorotUniform
+    w1 = np.array(init(seed=seed)((784, hidden_units), dtype="float32"))
+    w2 = np.array(init(seed=seed + 1)((hidden_units, 10), dtype="float32"))
+    return Weights(w1, np.zeros(hidden_units, np.float32), w2, np.zeros(10, np.float32), activation)
 
 
 def load_batch(images: np.ndarray, labels: np.ndarray, batch_size: int, index: int) -> tuple[np.ndarray, np.ndarray]:
@@ -135,17 +138,30 @@ def _forward_backward(weights: Weights, x: np.ndarray, y: np.ndarray) -> Pass:
 
 def tape_gradients(weights: Weights, x: np.ndarray, y: np.ndarray, dtype=tf.float32) -> dict:
     """The same gradients from tf.GradientTape: the course's activation function and Keras's cross-entropy."""
-    params = [tf.Variable(tf.constant(a, dtype)) for a in (weights.w1, weights.b1, weights.w2, weights.b2)]
-    w1, b1, w2, b2 = params
-    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    with tf.GradientTape() as tape:
-        z1 = tf.matmul(tf.constant(x, dtype), w1) + b1
-        h = ACTIVATIONS[weights.activation].function(z1)
-        z2 = tf.matmul(h, w2) + b2
-        loss = loss_fn(tf.constant(y), z2)
-    d_z2, d_h, d_z1, d_w1, d_b1, d_w2, d_b2 = tape.gradient(loss, [z2, h, z1, *params])
-    named = {"dZ2": d_z2, "dW2": d_w2, "db2": d_b2, "dH": d_h, "dZ1": d_z1, "dW1": d_w1, "db1": d_b1}
+    arrays = (x, weights.w1, weights.b1, weights.w2, weights.b2)
+    loss, grads = tape_pass(weights.activation, dtype)(*(tf.constant(a, dtype) for a in arrays), tf.constant(y))
+    named = dict(zip(["dZ2", "dH", "dZ1", "dW1", "db1", "dW2", "db2"], grads, strict=True))
     return {"loss": float(loss)} | {k: np.asarray(v) for k, v in named.items()}
+
+
+@functools.cache
+def tape_pass(activation: str, dtype=tf.float32):
+    """The tape's pass for one hidden activation, traced once (any batch size, any width) and then reused."""
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    matrix, vector = tf.TensorSpec([None, None], dtype), tf.TensorSpec([None], dtype)
+    signature = [matrix, matrix, vector, matrix, vector, tf.TensorSpec([None], tf.int64)]
+
+    @tf.function(input_signature=signature)
+    def gradients(x, w1, b1, w2, b2, y):
+        with tf.GradientTape() as tape:
+            tape.watch([w1, b1, w2, b2])
+            z1 = tf.matmul(x, w1) + b1
+            h = ACTIVATIONS[activation].function(z1)
+            z2 = tf.matmul(h, w2) + b2
+            loss = loss_fn(y, z2)
+        return loss, tape.gradient(loss, [z2, h, z1, w1, b1, w2, b2])
+
+    return gradients
 
 
 LINES = [  # (name, what it is, the NumPy line)
@@ -217,3 +233,16 @@ def deep_stack_norms(x: np.ndarray, y: np.ndarray, activation: str, depth: int =
         loss = loss_fn(tf.constant(y), out)
     grads = tape.gradient(loss, kernels[:depth])
     return np.array([float(tf.norm(g)) for g in grads])
+
+
+def warm_up() -> None:
+    """Trace the tape's pass for every hidden activation before a learner asks (about 0.2 s each)."""
+    x, y = np.zeros((2, 784), np.float32), np.zeros(2, np.int64)
+    w1, b1, w2, b2 = (
+        np.zeros((784, 4), np.float32),
+        np.zeros(4, np.float32),
+        np.zeros((4, 10), np.float32),
+        np.zeros(10, np.float32),
+    )
+    for activation in HIDDEN_ACTIVATIONS:
+        tape_gradients(Weights(w1, b1, w2, b2, activation), x, y)

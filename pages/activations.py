@@ -5,18 +5,19 @@ from ui.router import through_the_router
 through_the_router()  # first, before anything slow loads
 
 # isort: split
-import numpy as np
 import streamlit as st
 
 from lib import notebook
-from lib.activations import build_stack, collapse, collapse_gap, curve_with_derivative, one_sided_slopes, softmax
-from lib.boundary import DATASETS, describe_boundary, train_boundary
+from lib.activations import collapse, collapse_gap, curve_with_derivative, one_sided_slopes, softmax
+from lib.boundary import DATASETS, train_boundary
 from lib.charts import make_activation_chart, make_boundary_chart, make_softmax_chart
 from lib.choices import ACTIVATIONS, LESSON_ACTIVATIONS
 from lib.fmt import and_list, constant, num, term, tied_max
 from lib.glossary import link
 from lib.predictions import activations_boundary, activations_temperature
 from lib.quiz import activation_quiz
+from ui import activations as view
+from ui import kept
 from ui.common import correction, show_code
 from ui.gate import gate
 from ui.links import BOUND, lesson_link, link_end, link_start
@@ -33,12 +34,12 @@ st.markdown(
 
 incoming = link_start()
 x_range = st.slider("x range", 1.0, 10.0, 5.0, 0.5, key="activations_range", **BOUND)
-x = np.linspace(-x_range, x_range, 401)
+x, by_name = view.curves(x_range)
 columns = st.columns(3)
 for i, name in enumerate(LESSON_ACTIVATIONS):
-    y, dy = curve_with_derivative(name, x)
+    y, dy = by_name[name]
     with columns[i % 3]:
-        st.altair_chart(make_activation_chart(x, y, dy, name), width="stretch", height=240)
+        kept.chart(make_activation_chart, x, y, dy, name, height=240)
         st.caption(ACTIVATIONS[name].note)
 correction(notebook.relu_not_differentiable(*one_sided_slopes("relu", 0.0)))
 
@@ -70,7 +71,7 @@ temperature = grid.slider(
 with temperature_question:
     gate(activations_temperature(logits, temperature))
 probs = softmax(logits, temperature)
-st.altair_chart(make_softmax_chart(probs), width="stretch", height=280)
+kept.chart(make_softmax_chart, probs, height=280)
 top = tied_max(probs)
 predicted = f"class {top[0]}" if len(top) == 1 else f"a tie between classes {and_list(top)}"
 st.caption(
@@ -85,9 +86,7 @@ st.markdown(
     "**W = W₁·W₂·…** and **b = (b₁·W₂ + b₂)·W₃ + …**. Both give the same outputs on random inputs."
 )
 depth = st.slider("Number of stacked Dense layers", 2, 6, 3, key="activations_depth", **BOUND)
-widths = [2] + [8] * (depth - 1) + [1]
-weight, bias = collapse(build_stack(widths))
-linear_gap, relu_gap = collapse_gap(widths, None), collapse_gap(widths, "relu")
+widths, weight, bias, linear_gap, relu_gap = view.collapsed(depth)
 left, right = st.columns(2)
 left.metric("Max |stacked − collapsed|, no activation", f"{linear_gap:.2e}")
 right.metric("The same with ReLU between the layers", f"{relu_gap:.3f}")
@@ -105,31 +104,16 @@ hidden_units = units_col.slider("Hidden neurons", 2, 64, 16, key="activations_un
 steps = steps_col.slider("Training steps (Adam, full batch)", 50, 1000, 400, 50, key="activations_steps", **BOUND)
 
 
-@st.cache_data(show_spinner="Training both networks…", max_entries=32)
-def _boundaries(dataset: str, hidden_units: int, steps: int):
-    # Cached: moving the softmax sliders above must not retrain these.
-    points, labels = DATASETS[dataset](400, 0.1, 0)
-    return (
-        points,
-        labels,
-        train_boundary(points, labels, None, hidden_units, steps),
-        train_boundary(points, labels, "relu", hidden_units, steps),
-    )
-
-
-points, labels, linear, relu = _boundaries(dataset, hidden_units, steps)
+points, labels, linear, relu, linear_text, relu_text = view.boundaries(dataset, hidden_units, steps)
 if gate(activations_boundary(dataset, hidden_units, steps, linear.accuracy, relu.accuracy), keeps_reveal=True):
     left, right = st.columns(2)
-    left.altair_chart(
-        make_boundary_chart(linear, points, labels, f"No activation: accuracy {linear.accuracy:.0%}"), width="stretch"
-    )
-    right.altair_chart(
-        make_boundary_chart(relu, points, labels, f"ReLU: accuracy {relu.accuracy:.0%}"), width="stretch"
-    )
+    title = f"No activation: accuracy {linear.accuracy:.0%}"
+    kept.chart(make_boundary_chart, linear, points, labels, title, linear_text, where=left)
+    kept.chart(make_boundary_chart, relu, points, labels, f"ReLU: accuracy {relu.accuracy:.0%}", relu_text, where=right)
     st.caption(
         f"Both networks are 2 → {hidden_units} → 1 (sigmoid), trained the same way; the boundary is where the colour "
         f"changes. Without an activation the hidden layer collapses into one linear function: "
-        f"{describe_boundary(linear)}. With ReLU: {describe_boundary(relu)}."
+        f"{linear_text}. With ReLU: {relu_text}."
     )
 
 st.header("The notebook's questions 4 and 5")

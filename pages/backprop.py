@@ -47,7 +47,7 @@ else:
     chart_left, chart_right = st.columns(2)
     chart_left.altair_chart(params_chart, width="stretch", height=300)
     chart_right.altair_chart(loss_chart, width="stretch", height=300)
-    data_table(neuron_history_table(experiment.history).style.format("{:.5g}", subset=["w1", "w2", "b", "loss"]))
+    data_table(neuron_history_table, experiment.history, formats=dict.fromkeys(["w1", "w2", "b", "loss"], "%.5g"))
     st.caption(progress_sentence(experiment))
 
 gradient = experiment.tape_gradient()  # ∂L/∂(w1, w2, b) now: the gates and the graph all read this one

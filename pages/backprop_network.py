@@ -5,14 +5,14 @@ from ui.router import through_the_router
 through_the_router()  # first, before anything slow loads
 
 # isort: split
-import pandas as pd
 import streamlit as st
 
 from lib.choices import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from lib.glossary import link
-from lib.netprop import forward_backward, tape_gradients
+from lib.netprop import forward_backward, tape_gradients, tape_pass
 from lib.netprop_cost import cost_sentence
 from lib.netprop_text import check_sentence, netprop_negative, netprop_off, shape_rows
+from ui import kept
 from ui import netprop as view
 from ui.common import require_mnist, show_code
 from ui.gate import gate
@@ -43,13 +43,12 @@ st.markdown(
     f"Batch {index} is training images {index * batch:,} to {(index + 1) * batch - 1:,}, fed to {name} "
     f"(hidden activation: {activation_name}). Each row of a matrix is one image:"
 )
-st.dataframe(pd.DataFrame(shape_rows(batch, hidden, weights.activation)), hide_index=True, width="stretch")
+kept.table(shape_rows, batch, hidden, weights.activation)
 left, right = st.columns([1, 3])
 shown_text = f"image {example + 1} of the batch: a handwritten {label}"
 left.image(mnist.x_train[index * batch + example], caption=shown_text, alt=shown_text, width=140)
-shown = (key, weights.activation, batch, index, example)  # what every chart of this image depends on
 with right:
-    view.probabilities(hand, example, shown)
+    view.probabilities(hand, example)
 st.caption(view.loss_line(hand, tape))
 
 st.header("2. The backward pass, line by line")
@@ -74,7 +73,7 @@ $\partial l/\partial z_j = \sum_k (-Y_k/P_k)\,P_k(\delta_{kj} - P_j) = -Y_j + P_
 The batch loss is the mean of $B$ such $l$, hence the $1/B$: row $b$ of ∂L/∂Z₂ is $(P_b - Y_b)/B$.
 """.replace("{jac}", link("Jacobian")).replace("{onehot}", link("one-hot"))
     )
-    view.output_gradient(hand, example, shown)
+    view.output_gradient(hand, example)
     st.markdown(
         "**The rest, one matrix product at a time**: each line below reuses the line before it and a value the "
         "forward pass kept (H, W₂, Z₁, X). The gradient of a weight matrix is (its layer's input)ᵀ · (the gradient "
@@ -83,7 +82,7 @@ The batch loss is the mean of $B$ such $l$, hence the $1/B$: row $b$ of ∂L/∂
     view.lines_table(rows)
     st.subheader("The mask: ∂L/∂Z₁ = ∂L/∂H ⊙ f′(Z₁)")
     st.markdown(f"For image {example + 1}, what reaches each hidden neuron and what it passes on ({link('mask')}):")
-    view.mask_view(hand, example, weights.activation, shown)
+    view.mask_view(hand, example, weights.activation)
     st.subheader("∂L/∂W₁ = Xᵀ · ∂L/∂Z₁: one neuron's column as a picture")
     view.column_view(hand, hidden)
     st.page_link(
@@ -109,7 +108,7 @@ The batch loss is the mean of $B$ such $l$, hence the $1/B$: row $b$ of ∂L/∂
         st.caption("That is this network's own activation: its f′ is the one drawn in section 2. Pick another.")
     else:
         swap_hand, _, swap_rows = view.batch_pass(key, swapped, batch, index, weights, mnist)
-        view.mask_view(swap_hand, example, swapped, (key, swapped, batch, index, example), full=False)
+        view.mask_view(swap_hand, example, swapped, full=False)
         st.caption(check_sentence(swap_rows))
     view.activation_table(key, batch, index, weights, mnist)
     st.markdown(
@@ -130,4 +129,4 @@ The batch loss is the mean of $B$ such $l$, hence the $1/B$: row $b$ of ∂L/∂
     )
     worksheet()
 link_end(incoming, view.NETPROP_LINK)
-show_code(forward_backward, tape_gradients)
+show_code(forward_backward, tape_gradients, tape_pass)

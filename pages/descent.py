@@ -6,7 +6,6 @@ through_the_router()  # first, before anything slow loads
 
 # isort: split
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from lib import notebook
@@ -26,9 +25,10 @@ from lib.descent2d_text import describe_escapes, describe_paths
 from lib.fmt import num
 from lib.glossary import link
 from lib.predictions import descent_learning_rate, descent_saddle
+from ui import kept
 from ui.a11y import data_table
 from ui.common import correction, show_code
-from ui.descent import two_d_paths, two_d_settings
+from ui.descent import one_d, two_d_paths, two_d_settings
 from ui.gate import gate
 from ui.links import BOUND, DESCENT_LINK, link_end, link_start
 
@@ -54,10 +54,10 @@ learning_rate = lr_col.select_slider(
     **BOUND,
 )
 steps = steps_col.slider("Steps", 1, 60, 15, key="descent_steps", **BOUND)
-rows = descent_1d(curve, start, learning_rate, steps)
+rows = one_d(curve, start, learning_rate, steps)
 view = descent_view(curve, rows)
 w_axis = np.linspace(view["low"], view["high"], 400)
-st.altair_chart(make_descent_1d_chart(w_axis, CURVES_1D[curve].function(w_axis), view), width="stretch", height=340)
+kept.chart(make_descent_1d_chart, w_axis, CURVES_1D[curve].function(w_axis), view, height=340)
 with learning_rate_question:
     gate(descent_learning_rate(start, learning_rate))
 kind, sentence = describe_descent(rows, curve, learning_rate)
@@ -69,7 +69,8 @@ st.caption(
     f"a point beyond the drawn range, placed at its edge ({view['off_chart']} now). The gradients come from "
     f"TensorFlow's autodiff. This curve's minima, found from its derivative: {where}."
 )
-data_table(pd.DataFrame(rows).style.format("{:.5g}", subset=["w", "loss", "gradient", "update"]), STEPS_LABEL)
+formats = dict.fromkeys(["w", "loss", "gradient", "update"], "%.5g")
+data_table(descent_1d, curve, start, learning_rate, steps, label=STEPS_LABEL, formats=formats)
 valleys = curve_minima("two valleys: w⁴/4 − w² + w/2 + 2")
 correction(notebook.zero_derivative_is_not_enough(len(valleys)))
 
@@ -83,13 +84,11 @@ st.markdown(
 two_d = two_d_settings()
 paths, quiet, grid = two_d_paths(two_d)
 title = f"{two_d.surface}: paths from {two_d.start}"
-st.altair_chart(make_contour_chart(grid, paths, title), width="stretch", height=460)
-points = path_points_table(paths).style.format("{:.5g}", subset=["parameter 1", "parameter 2"])
-data_table(points, "Every point of each path, as a table")
-st.dataframe(
-    pd.DataFrame(path_table(two_d.surface, paths, two_d.steps, quiet)),
-    hide_index=True,
-    width="stretch",
+kept.chart(make_contour_chart, grid, paths, title, height=460)
+formats = dict.fromkeys(["parameter 1", "parameter 2"], "%.5g")
+data_table(path_points_table, paths, label="Every point of each path, as a table", formats=formats)
+kept.table(
+    path_table(two_d.surface, paths, two_d.steps, quiet),
     column_config={"final loss": st.column_config.NumberColumn(format="%.4g")},
 )
 if paths:
@@ -120,7 +119,7 @@ offset = st.select_slider(
 
 escapes = escape_table(offset)
 if gate(descent_saddle(escapes, offset), keeps_reveal=True):
-    st.dataframe(pd.DataFrame(escapes), hide_index=True)
+    kept.table(escapes)
     st.markdown(describe_escapes(escapes))
 correction(notebook.local_minima_exist(valleys[-1]["w"]))
 link_end(incoming, DESCENT_LINK)

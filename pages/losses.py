@@ -16,6 +16,7 @@ from lib.glossary import link
 from lib.losses import binary_cross_entropy_curves, compare_losses, loss_curves
 from lib.plain_charts import make_bce_chart
 from lib.predictions import losses_over_one, losses_shift
+from ui import kept
 from ui.a11y import data_table
 from ui.common import show_code
 from ui.gate import gate
@@ -34,8 +35,8 @@ incoming = link_start()
 st.header("Both losses against the probability of the true class")
 p = np.linspace(0.001, 0.999, 400)
 curves = loss_curves(p)
-st.altair_chart(make_loss_curves_chart(p, curves), width="stretch")
-data_table(loss_curves_table(p, curves).style.format("{:.5g}"))
+kept.chart(make_loss_curves_chart, p, curves)
+data_table(loss_curves_table, p, curves, formats={"*": "%.5g"})
 worst = curves["cross_entropy_grad"][0], curves["mse_grad"][0]
 st.caption(
     "A 10-class softmax output; the probability not given to the true class is spread evenly over the other nine. "
@@ -64,7 +65,7 @@ for digit in range(10):
         **BOUND,
     )
 result = compare_losses(true_digit, logits)
-st.altair_chart(make_softmax_chart(result["probabilities"], true_class=true_digit), width="stretch", height=280)
+kept.chart(make_softmax_chart, result["probabilities"], true_class=true_digit, height=280)
 p_true = result["probabilities"][true_digit]
 if gate(losses_over_one(true_digit, logits), keeps_reveal=True):
     st.dataframe(
@@ -103,6 +104,6 @@ st.markdown(
     "−log(1 − p) when it is 0: each curve explodes where the model is confidently wrong."
 )
 bce = binary_cross_entropy_curves(p)
-st.altair_chart(make_bce_chart(p, bce), width="stretch")
+kept.chart(make_bce_chart, p, bce)
 link_end(incoming, lesson_link("losses_"))
 show_code(loss_curves, compare_losses, binary_cross_entropy_curves)

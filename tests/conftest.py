@@ -29,7 +29,7 @@ def pages_go_through_the_router():
     """AppTest resets Streamlit's "pages/ folder" mode before every run, as if each run were the first visit to a
     fresh server; a real server leaves that mode after its first run for good. Do as the server does, so that
     switch_page runs the router (sidebar, next links) like a browser. The first-visit case itself is checked in
-    real Chromium (tests/test_e2e_start.py)."""
+    real Chromium (tests/test_e2e_start.py). And each script is compiled once, as a server does."""
     from tests.test_pages import route_like_a_server
 
     restore = route_like_a_server()

@@ -177,3 +177,14 @@ def test_the_off_question_is_not_scored_when_no_hidden_input_is_negative(activat
         else:
             assert off.right.startswith("none"), off.options
             assert "no entry of Z₁ is negative" in off.reveal, off.reveal
+
+
+@pytest.mark.parametrize("seed", [0, 7, 1234])
+def test_the_untrained_weights_are_those_of_the_notebooks_network_built_with_the_seed(seed):
+    from lib.models import build_mlp
+    from lib.netprop import weights_of
+
+    built = weights_of(build_mlp(64, "relu", seed=seed), "relu")
+    made = untrained(seed)
+    for name in ("w1", "b1", "w2", "b2"):
+        np.testing.assert_array_equal(getattr(made, name), getattr(built, name))

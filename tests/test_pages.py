@@ -13,19 +13,32 @@ TIMEOUT = 60
 
 
 def route_like_a_server():
-    """AppTest resets Streamlit's "pages/ folder" mode before every run, as if each run were the first visit to a
-    fresh server; a real server leaves that mode after its first run for good. Do as the server does, so that
-    switch_page runs the router (sidebar, gates, next links) like a browser. Returns the undo."""
+    """Run pages as a server does, not as AppTest does by default:
+    - AppTest resets Streamlit's "pages/ folder" mode before every run, as if each run were the first visit to a
+      fresh server; a real server leaves that mode after its first run for good. Do as the server does, so that
+      switch_page runs the router (sidebar, gates, next links) like a browser.
+    - AppTest compiles every script again on every run; a server compiles each once and keeps the bytecode (its
+      ScriptCache lives as long as it does). Share one cache, so a rerun's time is the server's.
+    Returns the undo."""
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
 
-    original = PagesManager.__init__
+    original, original_cache = PagesManager.__init__, local_script_runner.ScriptCache
+    shared = ScriptCache()
 
     def init(self, *args, **kwargs):
         original(self, *args, **kwargs)
         PagesManager.uses_pages_directory = False
 
     PagesManager.__init__ = init
-    return lambda: setattr(PagesManager, "__init__", original)
+    local_script_runner.ScriptCache = app_test.ScriptCache = lambda: shared
+
+    def undo():
+        PagesManager.__init__ = original
+        local_script_runner.ScriptCache = app_test.ScriptCache = original_cache
+
+    return undo
 
 
 def answer_gate(at: AppTest, key: str, option: int | str = 0) -> AppTest:

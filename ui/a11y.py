@@ -3,21 +3,44 @@ that updates by itself (WCAG 2.2.2), and the status line a screen reader announc
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
 from lib.lab.announce import status_html
+from ui import kept
 
 PAUSE_LABEL = "Pause live updates"
 
 
-def data_table(frame: pd.DataFrame | Styler, label: str = "The data as a table", empty: str = "No data yet.") -> None:
+def data_table(
+    frame,
+    *args,
+    label: str = "The data as a table",
+    empty: str = "No data yet.",
+    formats: dict[str, str] | None = None,
+) -> None:
     """A folded table beside a chart: the exact numbers the chart draws, for a learner who wants them (or who
-    cannot see the chart). A styled frame (`frame.style.format(...)`) keeps its number formats."""
+    cannot see the chart). `frame` is the table (a DataFrame, a styled one, or rows), or a builder that makes it
+    from `args`: then it is made and converted once per set of arguments (ui.kept). `formats` gives columns a
+    printf format ("%.5g"; "*": every column); a styled frame (`frame.style.format(...)`) keeps its own, but is
+    styled on every rerun."""
+    if args and not callable(frame):
+        raise TypeError("data_table: arguments are for a builder; give the label as label=")
     with st.expander(label, icon=":material/table:"):
-        if len(getattr(frame, "data", frame)):
-            st.dataframe(frame, hide_index=True, width="stretch")
+        if isinstance(frame, Styler):
+            if len(frame.data):
+                st.dataframe(frame, hide_index=True, width="stretch")
+            else:
+                st.caption(empty)
+            return
+        table = kept.arrow(frame, *args)
+        if table.num_rows:
+            formats = formats or {}
+            every = {name: formats["*"] for name in table.column_names} if "*" in formats else {}
+            columns = {
+                name: st.column_config.NumberColumn(format=f) for name, f in (every | formats).items() if name != "*"
+            }
+            st.dataframe(table, hide_index=True, width="stretch", column_config=columns)
         else:
             st.caption(empty)
 

@@ -100,12 +100,13 @@ def page_link(spec, prefix: str = "") -> None:
 def _warm_lessons() -> threading.Thread:
     """Once per server, in the background: compile what the lessons share, so no learner waits for it. The module
     is imported here, in the script's thread: two threads importing the same modules at once can deadlock."""
-    from lib import boundary, descent, descent2d
+    from lib import boundary, descent, descent2d, netprop
 
     def warm_up() -> None:
         boundary.warm_up()
         descent2d.warm_up()
         descent.warm_up()
+        netprop.warm_up()
 
     thread = threading.Thread(target=warm_up, name="warm-lessons", daemon=True)
     thread.start()

@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from lib.choices import OPTIMIZERS
+from lib.descent import descent_1d
 from lib.descent2d import SURFACES, TWO_D_OPTIMIZERS, paths_with_and_without_noise, surface_grid
 from ui.links import BOUND
 
@@ -46,6 +47,12 @@ def two_d_settings() -> TwoDSettings:
     labels = [OPTIMIZERS[k].label for k in TWO_D_OPTIMIZERS]
     shown = st.pills("Show", labels, selection_mode="multi", default=labels, key="descent_shown", **BOUND)
     return TwoDSettings(surface, learning_rate, steps, noise, tuple(shown or ()))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def one_d(curve: str, start: float, learning_rate: float, steps: int) -> list[dict]:
+    """The 1-D descent's rows, computed once per setting (the page reruns for every control on it)."""
+    return descent_1d(curve, start, learning_rate, steps)
 
 
 @st.cache_data(max_entries=64, show_spinner="Running the optimizers…")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from lib.charts import make_softmax_chart
@@ -31,6 +30,7 @@ from lib.netprop_charts import (
 )
 from lib.netprop_cost import multiply_adds, time_passes, totals
 from lib.netprop_text import check_sentence, column_sentence, deep_stack_sentence, entry_sentence, mask_sentence
+from ui import kept
 from ui.common import stop_here
 from ui.inside import notebook_network, wait_for_network, your_runs
 from ui.links import BOUND
@@ -108,26 +108,14 @@ def _deep(seed: int, _mnist) -> dict:
     return {activation: deep_stack_norms(x, y, activation, seed=seed) for activation in ("sigmoid", "relu")}
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _spec(name: str, key: tuple, _build) -> dict:
-    return _build().to_dict(validate=False)  # the builders' specs are validated in tests/test_netprop_charts.py
-
-
-def chart(name: str, key: tuple, build) -> None:
-    """An Altair chart, drawn from a spec kept per (chart, what it shows): going back to a batch costs nothing."""
-    st.vega_lite_chart(_spec(name, key, build), width="stretch")
-
-
-def probabilities(hand, example: int, key: tuple) -> None:
+def probabilities(hand, example: int) -> None:
     label = int(hand.y[example])
-    chart("softmax", key, lambda: make_softmax_chart(hand.p[example], true_class=label))
+    kept.chart(make_softmax_chart, hand.p[example], true_class=label)
 
 
 def lines_table(rows: list[dict]) -> None:
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
+    kept.table(
+        rows,
         column_config={
             "largest |entry|": st.column_config.NumberColumn(format="%.3e"),
             "max |hand − GradientTape|": st.column_config.NumberColumn(format="%.1e"),
@@ -136,25 +124,25 @@ def lines_table(rows: list[dict]) -> None:
     st.caption(check_sentence(rows))
 
 
-def output_gradient(hand, example: int, key: tuple) -> None:
+def output_gradient(hand, example: int) -> None:
     label, batch = int(hand.y[example]), len(hand.y)
     _, via_jacobian = jacobian_route(hand.p[example], label)
     gap = np.abs(via_jacobian / batch - hand.grads["dZ2"][example]).max()
-    chart("dZ2", key, lambda: make_output_gradient_chart(hand.grads["dZ2"][example], label, batch))
+    kept.chart(make_output_gradient_chart, hand.grads["dZ2"][example], label, batch)
     st.caption(
         f"The Jacobian route for this image (diag(P) − P·Pᵀ times −Y/P, then ÷ {batch}) and (P − Y)/{batch} "
         f"differ by at most {gap:.1e}."
     )
 
 
-def mask_view(hand, example: int, activation: str, key: tuple, full: bool = True) -> None:
+def mask_view(hand, example: int, activation: str, full: bool = True) -> None:
     """The mask (f′) for one image; in full, with what arrives at each neuron and what passes through."""
     name = ACTIVATIONS[activation].label.split(" — ")[0]
     g = hand.grads
     if full:
-        chart("mask", key, lambda: make_mask_chart(g["dH"][example], g["f′"][example], g["dZ1"][example], name))
+        kept.chart(make_mask_chart, g["dH"][example], g["f′"][example], g["dZ1"][example], name)
     else:  # drawn by Altair each time: a lone chart drawn from a kept spec lost its height in Chromium
-        st.altair_chart(make_derivative_chart(g["f′"][example], name), width="stretch", height=190)
+        kept.chart(make_derivative_chart, g["f′"][example], name, height=190)
     st.caption(mask_sentence(hand, example, activation))
 
 
@@ -193,10 +181,8 @@ def _activation_rows(key: str, batch: int, index: int, _weights: Weights, _mnist
 
 def activation_table(key: str, batch: int, index: int, weights: Weights, mnist) -> None:
     """Every hidden activation on the same weights and batch, by hand: f′, how much is blocked, what reaches W₁."""
-    st.dataframe(
-        pd.DataFrame(_activation_rows(key, batch, index, weights, mnist)),
-        hide_index=True,
-        width="stretch",
+    kept.table(
+        _activation_rows(key, batch, index, weights, mnist),
         column_config={
             "share of f′ = 0": st.column_config.NumberColumn(format="percent"),
             "‖∂L/∂W₁‖": st.column_config.NumberColumn(format="%.3e"),
@@ -207,25 +193,23 @@ def activation_table(key: str, batch: int, index: int, weights: Weights, mnist) 
 def deep_stack(mnist) -> None:
     seed = st.number_input("Seed of the deep stack's weights", 0, 10_000, 0, key="netprop_deep_seed", **BOUND)
     norms = _deep(int(seed), mnist)
-    st.altair_chart(make_deep_stack_chart(norms), width="stretch", height=340)
+    kept.chart(make_deep_stack_chart, norms, height=340)
     st.caption(deep_stack_sentence(norms) + " (64 real training images, zero biases, Glorot-uniform weights.)")
 
 
 def cost_view(hand, weights: Weights) -> tuple[dict, dict]:
-    rows, counted, measured = _costs(len(hand.y), weights.w1.shape[1], weights.activation, weights, hand.x, hand.y)
-    table = pd.DataFrame(rows)
+    key = (len(hand.y), weights.w1.shape[1], weights.activation)
+    rows, counted, measured = _costs(*key, weights, hand.x, hand.y)
     count = {"multiply–adds": st.column_config.NumberColumn(format="localized")}
-    st.dataframe(table, hide_index=True, width="stretch", column_config=count)
-    summary = pd.DataFrame(
-        {
-            "pass": list(counted),
-            "multiply–adds": list(counted.values()),
-            "× forward (counted)": [v / counted["forward"] for v in counted.values()],
-            "time (ms, measured)": [1000 * measured[k] for k in counted],
-            "× forward (measured)": [measured[k] / measured["forward"] for k in counted],
-        }
-    )
-    st.dataframe(summary, hide_index=True, width="stretch", column_config=count)
+    kept.table(rows, column_config=count)
+    summary = {
+        "pass": list(counted),
+        "multiply–adds": list(counted.values()),
+        "× forward (counted)": [v / counted["forward"] for v in counted.values()],
+        "time (ms, measured)": [1000 * measured[k] for k in counted],
+        "× forward (measured)": [measured[k] / measured["forward"] for k in counted],
+    }
+    kept.table(summary, column_config=count)
     return counted, measured
 
 

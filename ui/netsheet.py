@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.netsheet import TOLERANCE_TEXT, Sheet, check, make_sheet
+from ui import kept
 from ui.progress import finish_worksheet
 
 
@@ -16,8 +17,8 @@ def _sheet(number: int) -> Sheet:
 
 def _matrix(values, rows: str, columns: str) -> pd.DataFrame:
     frame = pd.DataFrame(values).round(4)
-    frame.index = [f"{rows} {i + 1}" for i in range(len(frame))]
     frame.columns = [f"{columns} {j + 1}" for j in range(frame.shape[1])]
+    frame.insert(0, "", [f"{rows} {i + 1}".strip() for i in range(len(frame))])
     return frame
 
 
@@ -28,21 +29,21 @@ def _numbers(sheet: Sheet) -> None:
         "ReLU hidden layer; softmax and cross-entropy, averaged over the two images."
     )
     tables = [
-        ("X (inputs)", _matrix(p["x"], "image", "input")),
-        ("W₁", _matrix(p["w1"], "input", "neuron")),
-        ("b₁", _matrix([p["b1"]], "", "neuron")),
-        ("W₂", _matrix(p["w2"], "neuron", "class")),
-        ("b₂", _matrix([p["b2"]], "", "class")),
-        ("Z₁ = X·W₁ + b₁", _matrix(f["z1"], "image", "neuron")),
-        ("H = ReLU(Z₁)", _matrix(f["h"], "image", "neuron")),
-        ("Z₂ = H·W₂ + b₂", _matrix(f["z2"], "image", "class")),
-        ("P = softmax(Z₂)", _matrix(f["p"], "image", "class")),
+        ("X (inputs)", (p["x"], "image", "input")),
+        ("W₁", (p["w1"], "input", "neuron")),
+        ("b₁", ([p["b1"]], "", "neuron")),
+        ("W₂", (p["w2"], "neuron", "class")),
+        ("b₂", ([p["b2"]], "", "class")),
+        ("Z₁ = X·W₁ + b₁", (f["z1"], "image", "neuron")),
+        ("H = ReLU(Z₁)", (f["h"], "image", "neuron")),
+        ("Z₂ = H·W₂ + b₂", (f["z2"], "image", "class")),
+        ("P = softmax(Z₂)", (f["p"], "image", "class")),
     ]
     columns = st.columns(3)
-    for i, (name, frame) in enumerate(tables):
+    for i, (name, matrix) in enumerate(tables):
         with columns[i % 3]:
             st.caption(name)
-            st.dataframe(frame)
+            kept.table(_matrix, *matrix)
     st.caption(f"L = {f['loss']:.4f}. Every number is rounded to 4 decimals; answers count {TOLERANCE_TEXT}.")
 
 
