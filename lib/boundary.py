@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass
 
@@ -165,17 +166,36 @@ DIRECTIONS = 360  # directions the half-plane search tries, every half degree
 def _best_cut(xy: np.ndarray, decided: np.ndarray, directions: int = DIRECTIONS) -> float:
     """The share of cells agreeing with the best half-plane whose edge is perpendicular to one of `directions`
     directions: along each, every threshold between two distinct positions, class 1 on either side."""
-    n, angles = len(decided), np.linspace(0, np.pi, directions, endpoint=False)
-    along = np.round(np.stack([np.cos(angles), np.sin(angles)], axis=1) @ xy.T, 9)  # directions × cells
-    order = np.argsort(along, axis=1, kind="stable")
-    ones_below = np.concatenate([np.zeros((directions, 1)), np.cumsum(decided[order], axis=1)], axis=1)
-    below = np.arange(n + 1)
-    agree = (below - ones_below) + (decided.sum() - ones_below)  # class 0 below the threshold, class 1 above
-    agree = np.maximum(agree, n - agree)  # or the other way round
-    sorted_along = np.take_along_axis(along, order, axis=1)
-    splits = np.ones_like(agree, dtype=bool)
-    splits[:, 1:n] = sorted_along[:, 1:] > sorted_along[:, :-1]  # a threshold cannot split cells at one position
-    return float(np.where(splits, agree, 0).max() / n)
+    n = len(decided)
+    order, splits = _orders(xy, directions)
+    ones = decided.astype(np.int32)
+    total = int(ones.sum())
+    ones_below = np.cumsum(ones[order], axis=1, dtype=np.int32)  # class 1 among the first k cells, k = 1 … n
+    # Class 0 below the threshold and class 1 above agree on (k − ones_below) + (total − ones_below) cells, the
+    # other way round on n minus that: the better of the two is (n + |2·agree − n|) / 2.
+    agree = np.arange(1, n + 1, dtype=np.int32) + total - 2 * ones_below
+    best = np.max(np.abs(2 * agree - n), where=splits[:, 1:], initial=abs(2 * total - n))  # k = 0: one side empty
+    return float((n + int(best)) / 2 / n)
+
+
+_ORDERS: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # per grid: the lesson has one grid per dataset
+
+
+def _orders(xy: np.ndarray, directions: int) -> tuple[np.ndarray, np.ndarray]:
+    """Along each direction, the cells in order, and where a threshold can fall (between two distinct positions).
+    They depend on the grid alone, not on the network, so they are worked out once per grid."""
+    key = hashlib.sha256(np.ascontiguousarray(xy).tobytes() + directions.to_bytes(4, "little")).digest()
+    if key not in _ORDERS:
+        n, angles = len(xy), np.linspace(0, np.pi, directions, endpoint=False)
+        along = np.round(np.stack([np.cos(angles), np.sin(angles)], axis=1) @ xy.T, 9)  # directions × cells
+        order = np.argsort(along, axis=1, kind="stable")
+        sorted_along = np.take_along_axis(along, order, axis=1)
+        splits = np.ones((directions, n + 1), dtype=bool)
+        splits[:, 1:n] = sorted_along[:, 1:] > sorted_along[:, :-1]  # a threshold cannot split cells at one position
+        if len(_ORDERS) >= 16:
+            _ORDERS.clear()
+        _ORDERS[key] = order, splits
+    return _ORDERS[key]
 
 
 def halfplane_agreement(result: BoundaryResult, iterations: int = 50) -> float:
@@ -191,7 +211,10 @@ def halfplane_agreement(result: BoundaryResult, iterations: int = 50) -> float:
     for _ in range(iterations):
         p = 1 / (1 + np.exp(-np.clip(x @ theta, -30, 30)))
         hessian = (x * (p * (1 - p))[:, None]).T @ x + 1e-6 * np.eye(3)
-        theta -= np.linalg.solve(hessian, x.T @ (p - target))
+        step = np.linalg.solve(hessian, x.T @ (p - target))
+        theta -= step
+        if np.abs(step).max() < 1e-12:  # converged (a separable grid never does: its θ grows without bound)
+            break
     return max(float(np.mean((x @ theta > 0) == decided)), _best_cut(x[:, :2], target))
 
 
