@@ -70,7 +70,7 @@ st.caption(
     f"TensorFlow's autodiff. This curve's minima, found from its derivative: {where}."
 )
 formats = dict.fromkeys(["w", "loss", "gradient", "update"], "%.5g")
-data_table(descent_1d, curve, start, learning_rate, steps, label=STEPS_LABEL, formats=formats)
+data_table(rows, label=STEPS_LABEL, formats=formats)
 valleys = curve_minima("two valleys: w⁴/4 − w² + w/2 + 2")
 correction(notebook.zero_derivative_is_not_enough(len(valleys)))
 

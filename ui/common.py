@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import inspect
 import textwrap
 import threading
@@ -168,4 +169,10 @@ def show_code(*objects, label: str = "Show the code that computed this") -> None
     """An expander with the source of the lib functions behind what is on screen."""
     with st.expander(label, icon=":material/code:"):
         for obj in objects:
-            st.code(textwrap.dedent(inspect.getsource(obj)), language=None, wrap_lines=True)  # see CODE_STYLE
+            st.code(_source(obj), language=None, wrap_lines=True)  # see CODE_STYLE
+
+
+@functools.lru_cache(maxsize=256)
+def _source(obj) -> str:
+    """A function's source, read once (inspect reads and parses its whole file each time)."""
+    return textwrap.dedent(inspect.getsource(obj))

@@ -36,7 +36,8 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
 def _name(make: Callable) -> str:
     """What names a builder in the keys: two lambdas of one page would share a name, so a builder is a named
     function."""
-    assert "<lambda>" not in make.__qualname__, "ui.kept needs a named builder: two lambdas share one name"
+    if "<lambda>" in make.__qualname__:
+        raise TypeError("ui.kept needs a named builder: two lambdas of one module share one name")
     return f"{make.__module__}.{make.__qualname__}"
 
 
