@@ -2,7 +2,8 @@
 before, timed as the server's time for one script run in AppTest (a warm process; Streamlit's caches cleared before
 each page so every value is new to it).
 
-    python bench/lesson_speed.py
+    python bench/lesson_speed.py                       # every page
+    python bench/lesson_speed.py descent activations   # only these pages (all are still visited once first)
 
 The last line printed is one JSON object: per page, "first_visit_s" and, per control, the median and max seconds
 of its three moves; and "slowest_interaction_s" over them all. Compare ratios on one machine, not seconds across
@@ -65,8 +66,12 @@ def main() -> None:
     pages = [spec.path for spec in all_pages()]
     for page in pages:  # and every page once, so imports and one-time compilations are behind us
         warm.switch_page(page).run()
+    from ui.common import _warm_lessons
+
+    _warm_lessons().join()  # and the server's own warm-up, done in the background, has finished: a warm server
+    only = [f"pages/{name}.py" for name in sys.argv[1:]]
     report = {}
-    for page in pages:
+    for page in [p for p in pages if p in only] if only else pages:
         controls = PAGES.get(page, [])
         st.cache_data.clear()
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)

@@ -6,10 +6,13 @@ Every sentence the lesson says about a run ("converged", "stuck in the local min
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
 import numpy as np
+from tensorflow.python.eager import context as tf_context
 
 from lib.fmt import num
 from lib.runtime import tf
@@ -42,21 +45,55 @@ BEHAVIOURS = {  # what a run does if it keeps going, and how the lesson says it
 
 def descent_1d(curve: str, start: float, learning_rate: float, steps: int) -> list[dict]:
     """Plain gradient descent w ← w − lr·f'(w); f' by autodiff. Stops early if w runs off to infinity."""
-    function = CURVES_1D[curve].function
-    w = tf.Variable(float(start), dtype=tf.float64)
-    rows = []
-    for i in range(steps + 1):
+    args = tf.constant(float(start), tf.float64), tf.constant(float(learning_rate), tf.float64), tf.constant(steps)
+    with _WALKS_LOCK:
+        if curve not in _WALKS:  # one compiled loop per curve: a new start, rate or number of steps never retraces
+            _WALKS[curve] = tf.function(partial(_walk, CURVES_1D[curve].function), input_signature=_WALK_SIGNATURE)
+    with _as_written():
+        record = _WALKS[curve](*args)
+    return [
+        {"step": i, "w": w, "loss": loss, "gradient": gradient, "update": -learning_rate * gradient}
+        for i, (w, loss, gradient) in enumerate(record.numpy().tolist())
+    ]
+
+
+@contextlib.contextmanager
+def _as_written():
+    """TensorFlow's graph optimiser rewrites arithmetic (w**3 as w·w·w, …), which moves the last bit of a float64;
+    where a descent bounces chaotically, that grows to a different path within 60 steps. The compiled loop runs
+    without it, so it computes exactly what the step-by-step eager loop computed, bit for bit (tests/test_descent.py).
+    The option is set for this thread only, and only while the loop runs."""
+    ctx = tf_context.context()
+    before = ctx.function_call_options
+    config = ctx.config
+    config.graph_options.rewrite_options.disable_meta_optimizer = True
+    ctx.function_call_options = tf_context.FunctionCallOptions(config_proto=config)
+    try:
+        yield
+    finally:
+        ctx.function_call_options = before
+
+
+def _walk(function, w, learning_rate, steps):
+    """(w, loss, f'(w)) at each step, until `steps` steps or until w leaves ±1e6 (its row is the last)."""
+    record = tf.TensorArray(tf.float64, size=0, dynamic_size=True)
+    i = tf.constant(0)
+    while i <= steps:
         with tf.GradientTape() as tape:
+            tape.watch(w)
             loss = function(w)
-        gradient = float(tape.gradient(loss, w))
-        value = float(w)
-        rows.append(
-            {"step": i, "w": value, "loss": float(loss), "gradient": gradient, "update": -learning_rate * gradient}
-        )
-        if i == steps or not np.isfinite(value) or abs(value) > 1e6:
+        gradient = tape.gradient(loss, w)
+        record = record.write(i, tf.stack([w, loss, gradient]))
+        if not tf.math.is_finite(w) or tf.abs(w) > 1e6:
             break
-        w.assign_sub(learning_rate * gradient)
-    return rows
+        w = w - learning_rate * gradient
+        i += 1
+    return record.stack()
+
+
+_WALKS: dict = {}
+_WALKS_LOCK = threading.Lock()
+_WALK_SIGNATURE = [tf.TensorSpec([], tf.float64), tf.TensorSpec([], tf.float64), tf.TensorSpec([], tf.int32)]
 
 
 def _descend(function, w, learning_rate, horizon):
@@ -252,3 +289,4 @@ def warm_up() -> None:
     """Trace the long run of each curve, and find its minima, before a learner asks."""
     for curve in CURVES_1D:
         fates(curve, [-1.0], 0.1)
+        descent_1d(curve, -1.0, 0.1, 2)

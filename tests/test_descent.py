@@ -1,9 +1,10 @@
 """Gradient-descent lesson: the Keras optimizers' steps against their update rules written in NumPy."""
 
 import numpy as np
+import pytest
 
 from lib.charts import make_contour_chart, make_descent_1d_chart
-from lib.descent import descent_1d, descent_view, describe_descent
+from lib.descent import CURVES_1D, LEARNING_RATES_1D, descent_1d, descent_view, describe_descent
 from lib.descent2d import SURFACES, all_paths, gradient_at, optimizer_path, surface_grid
 
 BOWL = "elongated bowl"
@@ -106,3 +107,31 @@ def test_a_new_learning_rate_noise_start_or_step_count_never_traces_the_2d_loop_
     for surface, lr, steps, noise, start in [(BOWL, 0.3, 17, 2.3, (1.0, -1.0)), (BOWL, 0.001, 300, 0.0, (0.5, 0.5))]:
         paths_with_and_without_noise(surface, start, lr, steps, noise)
     assert all(loop.experimental_get_tracing_count() == 1 for loop in loops.values())
+
+
+def _eager_descent(curve: str, start: float, learning_rate: float, steps: int) -> list[dict]:
+    """The 1-D descent as the lesson first computed it: one eager GradientTape step at a time."""
+    from lib.runtime import tf
+
+    w, rows = tf.Variable(float(start), dtype=tf.float64), []
+    for i in range(steps + 1):
+        with tf.GradientTape() as tape:
+            loss = CURVES_1D[curve].function(w)
+        gradient, value = float(tape.gradient(loss, w)), float(w)
+        rows.append(
+            {"step": i, "w": value, "loss": float(loss), "gradient": gradient, "update": -learning_rate * gradient}
+        )
+        if i == steps or not np.isfinite(value) or abs(value) > 1e6:
+            break
+        w.assign_sub(learning_rate * gradient)
+    return rows
+
+
+@pytest.mark.parametrize("curve", list(CURVES_1D))
+def test_the_compiled_1d_descent_is_the_eager_one_bit_for_bit(curve):
+    """The compiled loop must not move a single bit: where the descent bounces chaotically (learning rate 1.05 on
+    two valleys), a last-bit difference grows to a visibly different path within 60 steps."""
+    for start in (-3.0, -1.0, 0.0, 0.7, 3.2, 4.0):
+        for learning_rate in LEARNING_RATES_1D:
+            assert descent_1d(curve, start, learning_rate, 60) == _eager_descent(curve, start, learning_rate, 60)
+    assert len(descent_1d(curve, 4.0, max(LEARNING_RATES_1D), 60)) <= 61
