@@ -263,11 +263,13 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
     off = (
         alt.Chart(points[points["off chart"]] if len(points) else points)
         .mark_point(shape="cross", size=200, filled=True, strokeWidth=1, aria=False)  # told in the description
-        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), color=alt.Color("optimizer:N", legend=None), tooltip=tooltip)
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), color=color.legend(None), tooltip=tooltip)  # each path's colour
     )
     off_chart = {name: int(frame["off chart"].sum()) for name, frame in zip(paths, frames, strict=True)}
-    return alt.layer(heat, lines, off).properties(
-        title=title, description=chart_text.contour_text(title, paths, off_chart)
+    return (
+        alt.layer(heat, lines, off)
+        .resolve_scale(color="independent")  # the loss's greys and the optimizers' colours are separate scales
+        .properties(title=title, description=chart_text.contour_text(title, paths, off_chart))
     )
 
 

@@ -104,8 +104,10 @@ def make_mask_chart(d_h_row, f_prime_row, d_z1_row, activation: str) -> alt.VCon
         f"For one image: {activation}′(Z₁) is 0 for {int(off.sum())} of {len(f_prime)} hidden neurons and {through};"
         f" the largest |∂L/∂H| is {np.abs(d_h_row).max():.2g} and the largest |∂L/∂Z₁| {np.abs(d_z1_row).max():.2g}."
     )
-    return alt.vconcat(top, bottom, description=description).properties(
-        autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    return (
+        alt.vconcat(top, bottom, description=description)
+        .resolve_scale(color="independent")  # a shared scale would give the flows only the mask's two colours
+        .properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
 
 

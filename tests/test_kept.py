@@ -40,6 +40,31 @@ def test_every_chart_a_page_draws_is_valid_vega_lite(path):
         validate_jsonschema(spec, SCHEMA)  # raises with the schema's own message on the first error
         names = {d.name for d in chart.proto.datasets}
         assert names == {d for d in _named_data(spec)}, "every dataset the spec names is sent, and only those"
+        assert not _shared_colour_clashes(spec), (path, _shared_colour_clashes(spec))
+
+
+def _shared_colour_clashes(spec, shared: bool = True) -> list[tuple[str, ...]]:
+    """Views composed into one chart share their colour scale unless told otherwise: two views colouring by
+    different fields then draw one view's marks with the other's domain, and marks outside it vanish (the mask
+    chart's flows did, under the mask's True/False scale). Returns the clashing field sets."""
+    clashes = []
+    for kind in ("vconcat", "hconcat", "concat", "layer"):
+        if kind in spec:
+            independent = spec.get("resolve", {}).get("scale", {}).get("color") == "independent"
+            fields = {f for view in spec[kind] for f in _colour_fields(view)}
+            if len(fields) > 1 and not independent:
+                clashes.append(tuple(sorted(fields)))
+            clashes += [c for view in spec[kind] for c in _shared_colour_clashes(view)]
+    return clashes
+
+
+def _colour_fields(view) -> set[str]:
+    colour = view.get("encoding", {}).get("color", {})
+    found = {colour["field"]} if isinstance(colour, dict) and "field" in colour else set()
+    for kind in ("vconcat", "hconcat", "concat", "layer"):
+        if kind in view and view.get("resolve", {}).get("scale", {}).get("color") != "independent":
+            found |= {f for sub in view[kind] for f in _colour_fields(sub)}
+    return found
 
 
 def _named_data(spec) -> set[str]:
