@@ -18,7 +18,7 @@ def _sheet(number: int) -> Sheet:
 def _matrix(values, rows: str, columns: str) -> pd.DataFrame:
     frame = pd.DataFrame(values).round(4)
     frame.columns = [f"{columns} {j + 1}" for j in range(frame.shape[1])]
-    frame.insert(0, "", [f"{rows} {i + 1}".strip() for i in range(len(frame))])
+    frame.insert(0, "", [f"{rows} {i + 1}" if rows else "" for i in range(len(frame))])
     return frame
 
 
@@ -39,11 +39,11 @@ def _numbers(sheet: Sheet) -> None:
         ("Z₂ = H·W₂ + b₂", (f["z2"], "image", "class")),
         ("P = softmax(Z₂)", (f["p"], "image", "class")),
     ]
-    columns = st.columns(3)
-    for i, (name, matrix) in enumerate(tables):
-        with columns[i % 3]:
-            st.caption(name)
-            kept.table(_matrix, *matrix)
+    for row in range(0, len(tables), 3):  # three to a row: on a phone, where columns stack, they keep this order
+        for column, (name, matrix) in zip(st.columns(3), tables[row : row + 3], strict=True):
+            with column:
+                st.caption(name)
+                kept.table(_matrix, *matrix)
     st.caption(f"L = {f['loss']:.4f}. Every number is rounded to 4 decimals; answers count {TOLERANCE_TEXT}.")
 
 
