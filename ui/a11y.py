@@ -27,22 +27,15 @@ def data_table(
     if args and not callable(frame):
         raise TypeError("data_table: arguments are for a builder; give the label as label=")
     with st.expander(label, icon=":material/table:"):
-        if isinstance(frame, Styler):
-            if len(frame.data):
-                st.dataframe(frame, hide_index=True, width="stretch")
-            else:
-                st.caption(empty)
-            return
-        table = kept.arrow(frame, *args)
-        if table.num_rows:
-            formats = formats or {}
-            every = {name: formats["*"] for name in table.column_names} if "*" in formats else {}
-            columns = {
-                name: st.column_config.NumberColumn(format=f) for name, f in (every | formats).items() if name != "*"
-            }
-            st.dataframe(table, hide_index=True, width="stretch", column_config=columns)
-        else:
+        styled = isinstance(frame, Styler)
+        table = frame if styled else kept.arrow(frame, *args)
+        if not (len(frame.data) if styled else table.num_rows):
             st.caption(empty)
+            return
+        formats = {} if styled else formats or {}
+        every = {name: formats["*"] for name in table.column_names} if "*" in formats else {}
+        columns = {c: st.column_config.NumberColumn(format=f) for c, f in (every | formats).items() if c != "*"}
+        st.dataframe(table, hide_index=True, width="stretch", column_config=columns)
 
 
 def pause_toggle(key: str, what: str) -> bool:
