@@ -210,20 +210,19 @@ def make_descent_1d_chart(curve_x, curve_y, view: dict) -> alt.LayerChart:
     )
 
 
-def clip_path(path: np.ndarray, x_range, y_range) -> pd.DataFrame:
-    """A path placed on a chart's ranges: points outside are drawn at the edge and flagged, never dropped."""
+def clip_path(path: np.ndarray, x_range, y_range) -> dict[str, np.ndarray]:
+    """A path placed on a chart's ranges, as columns: points outside are drawn at the edge and flagged, never
+    dropped."""
     finite = path[np.isfinite(path).all(axis=1)]
     shown = np.stack([np.clip(finite[:, 0], *x_range), np.clip(finite[:, 1], *y_range)], axis=1)
-    return pd.DataFrame(
-        {
-            "x": shown[:, 0],
-            "y": shown[:, 1],
-            "true x": finite[:, 0],
-            "true y": finite[:, 1],
-            "step": np.arange(len(finite)),
-            "off chart": (shown != finite).any(axis=1),
-        }
-    )
+    return {
+        "x": shown[:, 0],
+        "y": shown[:, 1],
+        "true x": finite[:, 0],
+        "true y": finite[:, 1],
+        "step": np.arange(len(finite)),
+        "off chart": (shown != finite).any(axis=1),
+    }
 
 
 def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> alt.LayerChart:
@@ -244,9 +243,13 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
             color=alt.Color("shade:Q", scale=alt.Scale(type="log", scheme="greys", reverse=True), legend=None),
         )
     )
-    frames = [clip_path(path, x_range, y_range).assign(optimizer=name) for name, path in paths.items()]
-    columns = ["x", "y", "true x", "true y", "step", "off chart", "optimizer"]
-    points = pd.concat(frames) if frames else pd.DataFrame(columns=columns)
+    frames = [clip_path(path, x_range, y_range) for path in paths.values()]
+    points = pd.DataFrame(
+        {column: np.concatenate([frame[column] for frame in frames]) for column in frames[0]}
+        | {"optimizer": np.repeat(list(paths), [len(frame["step"]) for frame in frames])}
+        if frames
+        else {column: [] for column in ["x", "y", "true x", "true y", "step", "off chart", "optimizer"]}
+    )
     legend = alt.Legend(orient="bottom", columns=2, labelLimit=0)  # every optimizer named, even on a phone
     color = alt.Color("optimizer:N", scale=alt.Scale(domain=list(paths), range=PATH_COLORS), legend=legend)
     # Dashes tell the paths apart without colour; a legend of its own drew a second list of black dots.
@@ -266,10 +269,11 @@ def make_contour_chart(grid: dict, paths: dict[str, np.ndarray], title: str) -> 
         .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), color=color.legend(None), tooltip=tooltip)  # each path's colour
     )
     off_chart = {name: int(frame["off chart"].sum()) for name, frame in zip(paths, frames, strict=True)}
-    return (
-        alt.layer(heat, lines, off)
-        .resolve_scale(color="independent")  # the loss's greys and the optimizers' colours are separate scales
-        .properties(title=title, description=chart_text.contour_text(title, paths, off_chart))
+    return alt.LayerChart(  # one LayerChart, not layer() then resolve_scale() then properties(): each copies it all
+        layer=[heat, lines, off],
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),  # greys for the loss, colours for paths
+        title=title,
+        description=chart_text.contour_text(title, paths, off_chart),
     )
 
 

@@ -73,10 +73,10 @@ class _CompiledWalk:
     """Real Keras optimizers walking one surface, each its own 2×K tf.Variable (K paths side by side: these
     optimizers update each number on its own, so column k is an independent path), with the loop traced once.
 
-    The learning rate lives in each optimizer's own variable, the start is assigned to the points, and the noise
-    (one row per step, so also the number of steps) is the loop's argument: a new setting runs the same compiled
-    loop again and never traces anew. Before each walk the optimizers' state (momentum, averages, step count) is
-    set back to zero, as in a freshly built optimizer."""
+    The start, the learning rate and the noise (one row per step, so also the number of steps) are the loop's
+    arguments: a new setting runs the same compiled loop again and never traces anew. The loop first assigns the
+    start to the points, sets each optimizer's state (momentum, averages, step count) back to zero, as in a freshly
+    built optimizer, and puts the learning rate in its own variable."""
 
     def __init__(self, surface: str, optimizers: tuple[str, ...], columns: int):
         self.function = SURFACES[surface].function
@@ -85,9 +85,21 @@ class _CompiledWalk:
         for optimizer, point in zip(self.optimizers, self.points, strict=True):
             optimizer.build([point])
         self.lock = threading.Lock()  # one walk at a time on these variables
-        self.walk = tf.function(self._walk, input_signature=[tf.TensorSpec([None, 2, columns], tf.float64)])
+        self.walk = tf.function(
+            self._walk,
+            input_signature=[
+                tf.TensorSpec([2], tf.float64),
+                tf.TensorSpec([], tf.float32),
+                tf.TensorSpec([None, 2, columns], tf.float64),
+            ],
+        )
 
-    def _walk(self, noise):
+    def _walk(self, start, learning_rate, noise):
+        for optimizer, point in zip(self.optimizers, self.points, strict=True):  # a fresh start, a fresh optimizer
+            point.assign(tf.repeat(start[:, None], point.shape[1], axis=1))
+            for variable in optimizer.variables:
+                variable.assign(tf.zeros_like(variable))
+            optimizer.learning_rate = learning_rate
         visited = tf.TensorArray(tf.float64, size=tf.shape(noise)[0])  # step i: every optimizer's 2×K points
         for i in tf.range(tf.shape(noise)[0]):
             for optimizer, point in zip(self.optimizers, self.points, strict=True):
@@ -99,12 +111,8 @@ class _CompiledWalk:
 
     def __call__(self, start: np.ndarray, learning_rate: float, noise: np.ndarray) -> list[np.ndarray]:
         with self.lock:
-            for optimizer, point in zip(self.optimizers, self.points, strict=True):
-                point.assign(np.repeat(start[:, None], point.shape[1], axis=1))
-                for variable in optimizer.variables:
-                    variable.assign(tf.zeros_like(variable))
-                optimizer.learning_rate = float(learning_rate)
-            visited = self.walk(tf.constant(noise)).numpy()  # steps × optimizers × 2 × K
+            visited = self.walk(tf.constant(start), tf.constant(learning_rate, tf.float32), tf.constant(noise))
+        visited = visited.numpy()  # steps × optimizers × 2 × K
         return [visited[:, k] for k in range(len(self.points))]
 
 

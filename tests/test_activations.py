@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lib.activations import build_stack, collapse, collapse_gap, curve_with_derivative, softmax
-from lib.boundary import make_circles, train_boundary
+from lib.boundary import describe_boundary, make_circles, make_moons, train_and_describe, train_boundary
 from lib.charts import make_activation_chart, make_boundary_chart, make_softmax_chart
 from lib.choices import ACTIVATIONS
 
@@ -69,6 +69,48 @@ def test_without_activation_the_circles_cannot_be_separated():
     assert linear.accuracy < 0.65  # near chance: a straight line cannot split two rings
     assert relu.accuracy > 0.9
     assert make_boundary_chart(relu, points, labels, "t").to_dict()
+
+
+def plain_network(points, labels, activation, width, steps, seed=0):
+    """A Keras network of exactly `width` hidden units (no mask, no compiled size), trained step by step eagerly."""
+    import keras
+
+    from lib.runtime import tf
+
+    hidden = keras.layers.Dense(width, activation=activation, kernel_initializer=keras.initializers.GlorotUniform(seed))
+    output = keras.layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(seed + 1))
+    x, y = tf.constant(points), tf.constant(labels.reshape(-1, 1), tf.float32)
+    hidden.build((None, 2))
+    output.build((None, width))
+    variables = [*hidden.trainable_variables, *output.trainable_variables]
+    optimizer, loss_fn, losses = keras.optimizers.Adam(0.05), keras.losses.BinaryCrossentropy(), []
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, output(hidden(x)))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+        losses.append(float(loss))
+    return np.array(losses), output(hidden(x)).numpy()[:, 0]
+
+
+@pytest.mark.parametrize("width", [3, 16, 17, 40, 64])  # each compiled size, at and below its edge
+@pytest.mark.parametrize("activation", [None, "relu"])
+def test_a_boundary_network_learns_as_a_plain_network_of_its_width(width, activation):
+    """The lesson trains a narrow network as a wider compiled one with units switched off: its losses and outputs
+    are those of a plain Keras network of that very width, trained the same way."""
+    points, labels = make_moons()
+    result = train_boundary(points, labels, activation, width, 60)
+    losses, output = plain_network(points, labels, activation, width, 60)
+    np.testing.assert_allclose(result.losses, losses, rtol=2e-4, atol=1e-6)
+    assert result.accuracy == np.mean((output > 0.5) == labels)
+
+
+def test_both_boundaries_side_by_side_are_each_trained_alone():
+    points, labels = make_circles()
+    together = train_and_describe(points, labels, (None, "relu"), 23, 150)
+    for (result, text), activation in zip(together, (None, "relu"), strict=True):
+        alone = train_boundary(points, labels, activation, 23, 150)
+        np.testing.assert_array_equal(result.grid_probability, alone.grid_probability)
+        assert text == describe_boundary(alone)
 
 
 def test_charts_build():

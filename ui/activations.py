@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from lib.activations import build_stack, collapse, collapse_gap, curve_with_derivative
-from lib.boundary import DATASETS, describe_boundary, train_boundary
+from lib.boundary import DATASETS, train_and_describe
 from lib.choices import LESSON_ACTIVATIONS
 
 
@@ -31,6 +31,5 @@ def boundaries(dataset: str, hidden_units: int, steps: int):
     """The data, both trained networks and the sentence on each boundary. Kept: moving the softmax sliders above
     must not retrain them, nor search their boundaries for a straight line again."""
     points, labels = DATASETS[dataset](400, 0.1, 0)
-    linear = train_boundary(points, labels, None, hidden_units, steps)
-    relu = train_boundary(points, labels, "relu", hidden_units, steps)
-    return points, labels, linear, relu, describe_boundary(linear), describe_boundary(relu)
+    (linear, linear_text), (relu, relu_text) = train_and_describe(points, labels, (None, "relu"), hidden_units, steps)
+    return points, labels, linear, relu, linear_text, relu_text

@@ -17,6 +17,11 @@ import pyarrow as pa
 import streamlit as st
 from streamlit.elements import vega_charts
 
+# Altair checks each part of a chart against Vega-Lite's schema as it is built (its "debug mode"): a third of the
+# time of building a layered chart. The whole spec is checked instead, once, in tests/test_kept.py, for every chart
+# the lessons draw.
+alt.utils.schemapi.disable_debug_mode()
+
 KEPT = 512  # specs and tables kept for the whole server (each a few kB to a few hundred kB)
 
 
