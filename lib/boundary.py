@@ -179,11 +179,12 @@ def train_and_describe(points, labels, activations, hidden_units: int, steps: in
 def warm_up() -> None:
     """Compile both networks' training loops, at every compiled size, for the lesson's data (400 points), and sort
     each dataset's grid along the straight-line search's directions, so the first learner waits less."""
-    for make in DATASETS.values():
-        points, labels = make()
-        for size in SIZES:
+    for size in SIZES:  # the page's default width (16) first
+        for make in DATASETS.values():
+            points, labels = make()
             for activation in (None, "relu"):
-                halfplane_agreement(train_boundary(points, labels, activation, size, 1))
+                result = train_boundary(points, labels, activation, size, 1)
+            _orders(_cells(result)[:, :2], DIRECTIONS)  # one grid per dataset, whatever the network
 
 
 DIRECTIONS = 360  # directions the half-plane search tries, every half degree
@@ -224,6 +225,13 @@ def _orders(xy: np.ndarray, directions: int) -> tuple[np.ndarray, np.ndarray]:
     return _ORDERS[key]
 
 
+def _cells(result: BoundaryResult) -> np.ndarray:
+    """The grid's cells as rows (x, y, 1), x and y standardised: what both straight-line searches work on."""
+    x = np.stack([result.grid_x, result.grid_y, np.ones_like(result.grid_x)], axis=1).astype(np.float64)
+    x[:, :2] = (x[:, :2] - x[:, :2].mean(axis=0)) / x[:, :2].std(axis=0)
+    return x
+
+
 def halfplane_agreement(result: BoundaryResult, iterations: int = 50) -> float:
     """The share of grid cells on which the best straight boundary found (a half-plane: fitted by logistic
     regression with Newton's method, or the best of a search over directions) agrees with the network's decision.
@@ -231,8 +239,7 @@ def halfplane_agreement(result: BoundaryResult, iterations: int = 50) -> float:
     decided = result.grid_probability > 0.5
     if decided.all() or not decided.any():
         return 1.0
-    x = np.stack([result.grid_x, result.grid_y, np.ones_like(result.grid_x)], axis=1).astype(np.float64)
-    x[:, :2] = (x[:, :2] - x[:, :2].mean(axis=0)) / x[:, :2].std(axis=0)
+    x = _cells(result)
     target, theta = decided.astype(np.float64), np.zeros(3)
     for _ in range(iterations):
         p = 1 / (1 + np.exp(-np.clip(x @ theta, -30, 30)))

@@ -23,14 +23,16 @@ def loss_curves_table(p: np.ndarray, curves: dict) -> pd.DataFrame:
 def path_points_table(paths: dict[str, np.ndarray]) -> pd.DataFrame:
     """Every point of every optimizer's path, in order, at its true position (the chart places a point beyond its
     range at the edge; here it keeps its real value)."""
-    frames = [
-        pd.DataFrame(
-            {"optimizer": name, "step": np.arange(len(path)), "parameter 1": path[:, 0], "parameter 2": path[:, 1]}
-        )
-        for name, path in paths.items()
-    ]
-    columns = ["optimizer", "step", "parameter 1", "parameter 2"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    paths = {name: np.asarray(path, dtype=np.float64).reshape(-1, 2) for name, path in paths.items()}
+    points = np.concatenate(list(paths.values())) if paths else np.zeros((0, 2))
+    return pd.DataFrame(
+        {
+            "optimizer": np.repeat(list(paths), [len(path) for path in paths.values()]).astype(object),
+            "step": np.concatenate([np.arange(len(path)) for path in paths.values()]) if paths else [],
+            "parameter 1": points[:, 0],
+            "parameter 2": points[:, 1],
+        }
+    )
 
 
 def neuron_history_table(history: list[dict]) -> pd.DataFrame:
