@@ -48,35 +48,26 @@ class BoundaryResult:
     losses: np.ndarray
 
 
-MAX_HIDDEN_UNITS = 64  # the widest network the lesson trains
-SIZES = (16, 32, MAX_HIDDEN_UNITS)  # the networks compiled; a narrower one is the next size up with units switched off
+MAX_HIDDEN_UNITS = 64  # the widest network the lesson trains; narrower ones are this one with units switched off
 MAX_STEPS = 1000  # the most training steps the lesson asks for
 
 
-def compiled_size(hidden_units: int) -> int:
-    """The compiled network a width runs on: the smallest of SIZES that holds it (a step of a 64-wide network costs
-    twice one of a 16-wide one, so a narrow network does not pay for the widest)."""
-    return next(size for size in SIZES if hidden_units <= size)
-
-
 class _CompiledBoundary:
-    """One Keras network of `size` hidden units and one Adam, with the training loop traced once per activation
-    and size.
+    """One Keras network of the widest size and one Adam, with the training loop traced once per activation.
 
     A narrower network is this one with its extra hidden units switched off by a mask on the hidden layer's output:
     those units then add nothing to the output and get zero gradients, so Adam never moves them, and the units that
     are on learn exactly as in a network of that width (the same initial weights, drawn for that width). The width,
     the number of steps, the learning rate and the data are arguments of the loop, compiled once by XLA into one
     program (the same arithmetic, several times faster than running its small operations one by one), so a new
-    setting never compiles again. `warm_up` compiles them in the background before a learner needs them."""
+    setting never compiles again. `warm_up` compiles it in the background before a learner needs it."""
 
-    def __init__(self, activation: str | None, size: int = MAX_HIDDEN_UNITS):
-        self.size = size
+    def __init__(self, activation: str | None):
         self.activation = keras.activations.get(activation)
-        self.hidden = keras.layers.Dense(size)
+        self.hidden = keras.layers.Dense(MAX_HIDDEN_UNITS)
         self.output = keras.layers.Dense(1, activation="sigmoid")
         self.hidden.build((None, 2))
-        self.output.build((None, size))
+        self.output.build((None, MAX_HIDDEN_UNITS))
         self.variables = [*self.hidden.trainable_variables, *self.output.trainable_variables]
         self.optimizer = keras.optimizers.Adam(0.05)
         self.optimizer.build(self.variables)
@@ -88,7 +79,7 @@ class _CompiledBoundary:
             input_signature=[
                 tf.TensorSpec([None, 2], tf.float32),
                 tf.TensorSpec([None, 1], tf.float32),
-                tf.TensorSpec([size], tf.float32),
+                tf.TensorSpec([MAX_HIDDEN_UNITS], tf.float32),
                 tf.TensorSpec([], tf.int32),
             ],
         )
@@ -111,29 +102,29 @@ class _CompiledBoundary:
 
     def reset(self, hidden_units: int, learning_rate: float, seed: int) -> np.ndarray:
         """Fresh Glorot-uniform weights drawn for a network `hidden_units` wide, zero biases, a fresh Adam."""
-        kernel = np.zeros((2, self.size), np.float32)
+        kernel = np.zeros((2, MAX_HIDDEN_UNITS), np.float32)
         kernel[:, :hidden_units] = keras.initializers.GlorotUniform(seed=seed)((2, hidden_units))
-        output = np.zeros((self.size, 1), np.float32)
+        output = np.zeros((MAX_HIDDEN_UNITS, 1), np.float32)
         output[:hidden_units] = keras.initializers.GlorotUniform(seed=seed + 1)((hidden_units, 1))
         self.hidden.kernel.assign(kernel)
-        self.hidden.bias.assign(np.zeros(self.size, np.float32))
+        self.hidden.bias.assign(np.zeros(MAX_HIDDEN_UNITS, np.float32))
         self.output.kernel.assign(output)
         self.output.bias.assign(np.zeros(1, np.float32))
         for variable in self.optimizer.variables:
             variable.assign(tf.zeros_like(variable))
         self.optimizer.learning_rate = learning_rate
-        return (np.arange(self.size) < hidden_units).astype(np.float32)
+        return (np.arange(MAX_HIDDEN_UNITS) < hidden_units).astype(np.float32)
 
 
 _compiled: dict = {}
 _compiled_lock = threading.Lock()
 
 
-def _compiled_for(activation: str | None, size: int) -> _CompiledBoundary:
+def _compiled_for(activation: str | None) -> _CompiledBoundary:
     with _compiled_lock:
-        if (activation, size) not in _compiled:
-            _compiled[activation, size] = _CompiledBoundary(activation, size)
-        return _compiled[activation, size]
+        if activation not in _compiled:
+            _compiled[activation] = _CompiledBoundary(activation)
+        return _compiled[activation]
 
 
 def train_boundary(
@@ -149,7 +140,7 @@ def train_boundary(
     """Train 2 → hidden → 1 (sigmoid) with Adam on the full batch; return accuracy and P(class 1) on a grid."""
     if not (1 <= hidden_units <= MAX_HIDDEN_UNITS and 1 <= steps <= MAX_STEPS):
         raise ValueError(f"at most {MAX_HIDDEN_UNITS} hidden units and {MAX_STEPS} steps")
-    net = _compiled_for(activation, compiled_size(hidden_units))
+    net = _compiled_for(activation)
     x, y = tf.constant(points, tf.float32), tf.constant(labels.reshape(-1, 1), tf.float32)
     low, high = points.min(axis=0) - 0.3, points.max(axis=0) + 0.3
     gx, gy = np.meshgrid(np.linspace(low[0], high[0], grid_size), np.linspace(low[1], high[1], grid_size))
@@ -172,19 +163,18 @@ def train_and_describe(points, labels, activations, hidden_units: int, steps: in
         result = train_boundary(points, labels, activation, hidden_units, steps)
         return result, describe_boundary(result)
 
-    with ThreadPoolExecutor(len(activations), thread_name_prefix="boundary") as pool:
+    with ThreadPoolExecutor(max(1, len(activations)), thread_name_prefix="boundary") as pool:
         return list(pool.map(one, activations))
 
 
 def warm_up() -> None:
-    """Compile both networks' training loops, at every compiled size, for the lesson's data (400 points), and sort
-    each dataset's grid along the straight-line search's directions, so the first learner waits less."""
-    for size in SIZES:  # the page's default width (16) first
-        for make in DATASETS.values():
-            points, labels = make()
-            for activation in (None, "relu"):
-                result = train_boundary(points, labels, activation, size, 1)
-            _orders(_cells(result)[:, :2], DIRECTIONS)  # one grid per dataset, whatever the network
+    """Compile both networks' training loops for the lesson's data (400 points), and sort each dataset's grid along
+    the straight-line search's directions, so the first learner waits less."""
+    for make in DATASETS.values():
+        points, labels = make()
+        for activation in (None, "relu"):
+            result = train_boundary(points, labels, activation, 2, 1)
+        _orders(_cells(result)[:, :2], DIRECTIONS)  # one grid per dataset, whatever the network
 
 
 DIRECTIONS = 360  # directions the half-plane search tries, every half degree
