@@ -95,14 +95,12 @@ def server_idle(pid: int, quiet_s: float = 2.0, timeout_s: float = 300) -> None:
 def answer_every_gate(page, wait_for_idle) -> None:
     """Lock in the first option of each prediction on the page, so what it reveals (charts) is drawn too."""
     for _ in range(8):
-        box = page.locator('[data-testid="stVerticalBlockBorderWrapper"]').filter(
-            has=page.get_by_role("button", name="Lock in my prediction")
-        )
-        if not box.count():
+        lock = page.get_by_role("button", name="Lock in my prediction")
+        if not lock.count():
             return
-        box.last.locator('[data-testid="stRadio"] label').first.click()
+        lock.first.locator('xpath=preceding::*[@role="radiogroup"][1]').locator("label").first.click()
         wait_for_idle(page)
-        box.last.get_by_role("button", name="Lock in my prediction").click()
+        page.get_by_role("button", name="Lock in my prediction").first.click()
         wait_for_idle(page)
 
 
