@@ -144,6 +144,7 @@ def main() -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from tests.course_text import answer_every_gate as predict_everything
     from tests.test_pages import ROOT, route_like_a_server
     from ui.nav import all_pages
 
@@ -168,6 +169,7 @@ def main() -> None:
         at.run()
         at.switch_page(page)
         row = {"first_visit_s": round(timed_run(at), 3)}
+        predict_everything(at)  # a learner who has predicted: the charts behind each prediction are drawn too
         for kind, key, values in controls:
             widget = getattr(at, kind)(key=key)
             if values is None:  # every option but the current one, then back

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -73,21 +74,35 @@ class _CompiledBoundary:
         self.optimizer.build(self.variables)
         self.loss_fn = keras.losses.BinaryCrossentropy()
         self.lock = threading.Lock()  # one training at a time on these variables
-        self.train = tf.function(
-            self._train,
+        self.run = tf.function(
+            self._run,
             jit_compile=True,
             input_signature=[
-                tf.TensorSpec([None, 2], tf.float32),
-                tf.TensorSpec([None, 1], tf.float32),
-                tf.TensorSpec([MAX_HIDDEN_UNITS], tf.float32),
-                tf.TensorSpec([], tf.int32),
+                tf.TensorSpec([None, 2], tf.float32),  # the data
+                tf.TensorSpec([None, 1], tf.float32),  # its labels
+                tf.TensorSpec([2, MAX_HIDDEN_UNITS], tf.float32),  # the initial weights (see `initial_weights`)
+                tf.TensorSpec([MAX_HIDDEN_UNITS, 1], tf.float32),
+                tf.TensorSpec([MAX_HIDDEN_UNITS], tf.float32),  # which hidden units are on
+                tf.TensorSpec([], tf.float32),  # learning rate
+                tf.TensorSpec([], tf.int32),  # steps
             ],
         )
+        spec = [tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None, 2], tf.float32)]
+        self.predict = tf.function(self._predict, input_signature=[*spec, tf.TensorSpec([MAX_HIDDEN_UNITS], tf.float32)])
 
     def forward(self, x, mask):
         return self.output(self.activation(self.hidden(x)) * mask)
 
-    def _train(self, x, y, mask, num_steps):
+    def _run(self, x, y, kernel, output_kernel, mask, learning_rate, num_steps):
+        """A fresh network and a fresh Adam, then `num_steps` steps of training: one compiled program, so a new
+        setting costs no Python between steps and never compiles again."""
+        self.hidden.kernel.assign(kernel)
+        self.hidden.bias.assign(tf.zeros([MAX_HIDDEN_UNITS]))
+        self.output.kernel.assign(output_kernel)
+        self.output.bias.assign(tf.zeros([1]))
+        for variable in self.optimizer.variables:
+            variable.assign(tf.zeros_like(variable))
+        self.optimizer.learning_rate = learning_rate
         # A fixed-size record and a plain while loop: XLA would compile again for every new number of steps if it
         # were a size (a TensorArray's) or a loop's maximum (`for i in tf.range(num_steps)` sets one).
         losses, i = tf.zeros([MAX_STEPS]), tf.constant(0)
@@ -100,20 +115,22 @@ class _CompiledBoundary:
             i += 1
         return losses
 
-    def reset(self, hidden_units: int, learning_rate: float, seed: int) -> np.ndarray:
-        """Fresh Glorot-uniform weights drawn for a network `hidden_units` wide, zero biases, a fresh Adam."""
-        kernel = np.zeros((2, MAX_HIDDEN_UNITS), np.float32)
-        kernel[:, :hidden_units] = keras.initializers.GlorotUniform(seed=seed)((2, hidden_units))
-        output = np.zeros((MAX_HIDDEN_UNITS, 1), np.float32)
-        output[:hidden_units] = keras.initializers.GlorotUniform(seed=seed + 1)((hidden_units, 1))
-        self.hidden.kernel.assign(kernel)
-        self.hidden.bias.assign(np.zeros(MAX_HIDDEN_UNITS, np.float32))
-        self.output.kernel.assign(output)
-        self.output.bias.assign(np.zeros(1, np.float32))
-        for variable in self.optimizer.variables:
-            variable.assign(tf.zeros_like(variable))
-        self.optimizer.learning_rate = learning_rate
-        return (np.arange(MAX_HIDDEN_UNITS) < hidden_units).astype(np.float32)
+    def _predict(self, x, grid, mask):
+        # A graph but not XLA: XLA's sigmoid differs from TensorFlow's in the last bit, and a cell at 0.5 could flip.
+        return self.forward(x, mask)[:, 0], self.forward(grid, mask)[:, 0]
+
+
+@functools.lru_cache(maxsize=2 * MAX_HIDDEN_UNITS)
+def initial_weights(hidden_units: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Glorot-uniform weights drawn for a network `hidden_units` wide, padded with zeros to the widest, and the mask
+    that switches the padding off. Kept: they depend on the width and the seed alone."""
+    kernel = np.zeros((2, MAX_HIDDEN_UNITS), np.float32)
+    kernel[:, :hidden_units] = keras.initializers.GlorotUniform(seed=seed)((2, hidden_units))
+    output = np.zeros((MAX_HIDDEN_UNITS, 1), np.float32)
+    output[:hidden_units] = keras.initializers.GlorotUniform(seed=seed + 1)((hidden_units, 1))
+    for array in (kernel, output):
+        array.flags.writeable = False
+    return kernel, output, (np.arange(MAX_HIDDEN_UNITS) < hidden_units).astype(np.float32)
 
 
 _compiled: dict = {}
@@ -144,14 +161,13 @@ def train_boundary(
     x, y = tf.constant(points, tf.float32), tf.constant(labels.reshape(-1, 1), tf.float32)
     low, high = points.min(axis=0) - 0.3, points.max(axis=0) + 0.3
     gx, gy = np.meshgrid(np.linspace(low[0], high[0], grid_size), np.linspace(low[1], high[1], grid_size))
-    grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
+    grid = tf.constant(np.stack([gx.ravel(), gy.ravel()], axis=1), tf.float32)
+    kernel, output, mask = initial_weights(hidden_units, seed)
     with net.lock:
-        mask = tf.constant(net.reset(hidden_units, learning_rate, seed))
-        losses = net.train(x, y, mask, tf.constant(steps, tf.int32)).numpy()[:steps]
-        predicted = net.forward(x, mask).numpy()[:, 0]
-        on_grid = net.forward(tf.constant(grid), mask).numpy()[:, 0]
+        losses = net.run(x, y, kernel, output, mask, tf.constant(learning_rate), tf.constant(steps)).numpy()
+        predicted, on_grid = (tensor.numpy() for tensor in net.predict(x, grid, mask))
     accuracy = float(np.mean((predicted > 0.5) == labels))
-    return BoundaryResult(accuracy, gx.ravel(), gy.ravel(), on_grid, losses)
+    return BoundaryResult(accuracy, gx.ravel(), gy.ravel(), on_grid, losses[:steps])
 
 
 def train_and_describe(points, labels, activations, hidden_units: int, steps: int) -> list[tuple[BoundaryResult, str]]:
@@ -184,34 +200,38 @@ def _best_cut(xy: np.ndarray, decided: np.ndarray, directions: int = DIRECTIONS)
     """The share of cells agreeing with the best half-plane whose edge is perpendicular to one of `directions`
     directions: along each, every threshold between two distinct positions, class 1 on either side."""
     n = len(decided)
-    order, splits = _orders(xy, directions)
+    order, ties = _orders(xy, directions)
     ones = decided.astype(np.int32)
     total = int(ones.sum())
-    ones_below = np.cumsum(ones[order], axis=1, dtype=np.int32)  # class 1 among the first k cells, k = 1 … n
-    # Class 0 below the threshold and class 1 above agree on (k − ones_below) + (total − ones_below) cells, the
-    # other way round on n minus that: the better of the two is (n + |2·agree − n|) / 2.
-    agree = np.arange(1, n + 1, dtype=np.int32) + total - 2 * ones_below
-    best = np.max(np.abs(2 * agree - n), where=splits[:, 1:], initial=abs(2 * total - n))  # k = 0: one side empty
-    return float((n + int(best)) / 2 / n)
+    # With k cells below the threshold, class 0 below and class 1 above agree on (k − ones_below) + (total −
+    # ones_below) cells, the other way round on n minus that: the better of the two is (n + |2·agree − n|) / 2,
+    # and |2·agree − n| = |(2k + 2·total − n) − 4·ones_below|, worked out in place on one array.
+    score = np.cumsum(ones[order], axis=1, dtype=np.int32)  # class 1 among the first k cells, k = 1 … n
+    score *= -4
+    score += np.arange(2, 2 * n + 1, 2, dtype=np.int32) + (2 * total - n)
+    np.abs(score, out=score)
+    score.flat[ties] = 0  # a threshold cannot fall between cells at one position (and 0 never wins: see below)
+    return float((n + max(int(score.max()), abs(2 * total - n))) / 2 / n)  # k = 0: one side empty
 
 
 _ORDERS: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # per grid: the lesson has one grid per dataset
 
 
 def _orders(xy: np.ndarray, directions: int) -> tuple[np.ndarray, np.ndarray]:
-    """Along each direction, the cells in order, and where a threshold can fall (between two distinct positions).
-    They depend on the grid alone, not on the network, so they are worked out once per grid."""
+    """Along each direction, the cells in order, and where a threshold cannot fall (between two cells at one
+    position: the flat index of the k-th cell of the order, k = 1 … n − 1, in a directions × n array). They depend
+    on the grid alone, not on the network, so they are worked out once per grid."""
     key = hashlib.sha256(np.ascontiguousarray(xy).tobytes() + directions.to_bytes(4, "little")).digest()
     if key not in _ORDERS:
         n, angles = len(xy), np.linspace(0, np.pi, directions, endpoint=False)
         along = np.round(np.stack([np.cos(angles), np.sin(angles)], axis=1) @ xy.T, 9)  # directions × cells
         order = np.argsort(along, axis=1, kind="stable")
         sorted_along = np.take_along_axis(along, order, axis=1)
-        splits = np.ones((directions, n + 1), dtype=bool)
-        splits[:, 1:n] = sorted_along[:, 1:] > sorted_along[:, :-1]  # a threshold cannot split cells at one position
+        tied = np.zeros((directions, n), dtype=bool)
+        tied[:, : n - 1] = sorted_along[:, 1:] == sorted_along[:, :-1]
         if len(_ORDERS) >= 16:
             _ORDERS.clear()
-        _ORDERS[key] = order, splits
+        _ORDERS[key] = order, np.flatnonzero(tied)
     return _ORDERS[key]
 
 
@@ -232,7 +252,10 @@ def halfplane_agreement(result: BoundaryResult, iterations: int = 50) -> float:
     x = _cells(result)
     target, theta = decided.astype(np.float64), np.zeros(3)
     for _ in range(iterations):
-        p = 1 / (1 + np.exp(-np.clip(x @ theta, -30, 30)))
+        along = x @ theta
+        if np.array_equal(along > 0, decided):
+            return 1.0  # a straight line that agrees on every cell: nothing beats it
+        p = 1 / (1 + np.exp(-np.clip(along, -30, 30)))
         hessian = (x * (p * (1 - p))[:, None]).T @ x + 1e-6 * np.eye(3)
         step = np.linalg.solve(hessian, x.T @ (p - target))
         theta -= step

@@ -125,10 +125,9 @@ def make_boundary_chart(result, points, labels, title: str, sentence: str | None
         )
     )
     description = chart_text.boundary_text(result, labels, title, sentence or describe_boundary(result))
-    return (
-        alt.layer(heat, dots)
-        .resolve_scale(color="independent")
-        .properties(title=title, height=320, description=description)
+    return alt.LayerChart(  # built once: layer() then resolve_scale() then properties() would copy it thrice
+        layer=[heat, dots], resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")), title=title,
+        height=320, description=description,
     )
 
 
