@@ -1,6 +1,7 @@
 """How fast the lessons answer: every page's first visit, and each main control moved to three values not seen
-before, timed as the server's time for one script run in AppTest (a warm process; Streamlit's caches cleared before
-each page so every value is new to it); then a handful of sliders in headless Chromium against a real server, timed
+before, timed as the server's time for one script run in AppTest (a warm process, once what the pages started in
+the background has ended; every prediction locked in, so the charts behind them are drawn; Streamlit's caches
+cleared before each page so every value is new to it); then a handful of sliders in headless Chromium against a real server, timed
 from the key press to the redrawn page.
 
     python bench/lesson_speed.py                       # every page, then Chromium
@@ -75,7 +76,7 @@ STOPWATCH = """() => {
 
 
 def server_idle(pid: int, quiet_s: float = 2.0, timeout_s: float = 300) -> None:
-    """Until the server process has used almost no CPU for `quiet_s` (its background warm-up has finished)."""
+    """Until a server process has used almost no CPU for `quiet_s` (its background work has finished)."""
 
     def cpu() -> float:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -160,6 +161,7 @@ def main() -> None:
     from ui.common import _warm_lessons
 
     _warm_lessons().join()  # and the server's own warm-up, done in the background, has finished: a warm server
+    server_idle(os.getpid())  # and what the pages started has ended (visiting the lab trains its network for seconds)
     only = [f"pages/{name}.py" for name in sys.argv[1:] if not name.startswith("--")]
     report = {}
     for page in [p for p in pages if p in only] if only else pages:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import keras
 import numpy as np
 
-from lib.runtime import tf
+from lib.boundary_net import KEEP_EVERY, MAX_HIDDEN_UNITS, MAX_STEPS, trained  # noqa: F401  (the page's slider bounds)
 
 
 def make_circles(num_points: int = 400, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -49,101 +46,6 @@ class BoundaryResult:
     losses: np.ndarray
 
 
-MAX_HIDDEN_UNITS = 64  # the widest network the lesson trains; narrower ones are this one with units switched off
-MAX_STEPS = 1000  # the most training steps the lesson asks for
-
-
-class _CompiledBoundary:
-    """One Keras network of the widest size and one Adam, with the training loop traced once per activation.
-
-    A narrower network is this one with its extra hidden units switched off by a mask on the hidden layer's output:
-    those units then add nothing to the output and get zero gradients, so Adam never moves them, and the units that
-    are on learn exactly as in a network of that width (the same initial weights, drawn for that width). The width,
-    the number of steps, the learning rate and the data are arguments of the loop, compiled once by XLA into one
-    program (the same arithmetic, several times faster than running its small operations one by one), so a new
-    setting never compiles again. `warm_up` compiles it in the background before a learner needs it."""
-
-    def __init__(self, activation: str | None):
-        self.activation = keras.activations.get(activation)
-        self.hidden = keras.layers.Dense(MAX_HIDDEN_UNITS)
-        self.output = keras.layers.Dense(1, activation="sigmoid")
-        self.hidden.build((None, 2))
-        self.output.build((None, MAX_HIDDEN_UNITS))
-        self.variables = [*self.hidden.trainable_variables, *self.output.trainable_variables]
-        self.optimizer = keras.optimizers.Adam(0.05)
-        self.optimizer.build(self.variables)
-        self.loss_fn = keras.losses.BinaryCrossentropy()
-        self.lock = threading.Lock()  # one training at a time on these variables
-        self.run = tf.function(
-            self._run,
-            jit_compile=True,
-            input_signature=[
-                tf.TensorSpec([None, 2], tf.float32),  # the data
-                tf.TensorSpec([None, 1], tf.float32),  # its labels
-                tf.TensorSpec([2, MAX_HIDDEN_UNITS], tf.float32),  # the initial weights (see `initial_weights`)
-                tf.TensorSpec([MAX_HIDDEN_UNITS, 1], tf.float32),
-                tf.TensorSpec([MAX_HIDDEN_UNITS], tf.float32),  # which hidden units are on
-                tf.TensorSpec([], tf.float32),  # learning rate
-                tf.TensorSpec([], tf.int32),  # steps
-            ],
-        )
-        spec = [tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None, 2], tf.float32)]
-        self.predict = tf.function(self._predict, input_signature=[*spec, tf.TensorSpec([MAX_HIDDEN_UNITS], tf.float32)])
-
-    def forward(self, x, mask):
-        return self.output(self.activation(self.hidden(x)) * mask)
-
-    def _run(self, x, y, kernel, output_kernel, mask, learning_rate, num_steps):
-        """A fresh network and a fresh Adam, then `num_steps` steps of training: one compiled program, so a new
-        setting costs no Python between steps and never compiles again."""
-        self.hidden.kernel.assign(kernel)
-        self.hidden.bias.assign(tf.zeros([MAX_HIDDEN_UNITS]))
-        self.output.kernel.assign(output_kernel)
-        self.output.bias.assign(tf.zeros([1]))
-        for variable in self.optimizer.variables:
-            variable.assign(tf.zeros_like(variable))
-        self.optimizer.learning_rate = learning_rate
-        # A fixed-size record and a plain while loop: XLA would compile again for every new number of steps if it
-        # were a size (a TensorArray's) or a loop's maximum (`for i in tf.range(num_steps)` sets one).
-        losses, i = tf.zeros([MAX_STEPS]), tf.constant(0)
-        while i < num_steps:
-            with tf.GradientTape() as tape:
-                loss = self.loss_fn(y, self.forward(x, mask))
-            grads = tape.gradient(loss, self.variables)
-            self.optimizer.apply_gradients(zip(grads, self.variables, strict=True))
-            losses = tf.tensor_scatter_nd_update(losses, [[i]], [loss])
-            i += 1
-        return losses
-
-    def _predict(self, x, grid, mask):
-        # A graph but not XLA: XLA's sigmoid differs from TensorFlow's in the last bit, and a cell at 0.5 could flip.
-        return self.forward(x, mask)[:, 0], self.forward(grid, mask)[:, 0]
-
-
-@functools.lru_cache(maxsize=2 * MAX_HIDDEN_UNITS)
-def initial_weights(hidden_units: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Glorot-uniform weights drawn for a network `hidden_units` wide, padded with zeros to the widest, and the mask
-    that switches the padding off. Kept: they depend on the width and the seed alone."""
-    kernel = np.zeros((2, MAX_HIDDEN_UNITS), np.float32)
-    kernel[:, :hidden_units] = keras.initializers.GlorotUniform(seed=seed)((2, hidden_units))
-    output = np.zeros((MAX_HIDDEN_UNITS, 1), np.float32)
-    output[:hidden_units] = keras.initializers.GlorotUniform(seed=seed + 1)((hidden_units, 1))
-    for array in (kernel, output):
-        array.flags.writeable = False
-    return kernel, output, (np.arange(MAX_HIDDEN_UNITS) < hidden_units).astype(np.float32)
-
-
-_compiled: dict = {}
-_compiled_lock = threading.Lock()
-
-
-def _compiled_for(activation: str | None) -> _CompiledBoundary:
-    with _compiled_lock:
-        if activation not in _compiled:
-            _compiled[activation] = _CompiledBoundary(activation)
-        return _compiled[activation]
-
-
 def train_boundary(
     points,
     labels,
@@ -155,19 +57,12 @@ def train_boundary(
     grid_size: int = 60,
 ) -> BoundaryResult:
     """Train 2 → hidden → 1 (sigmoid) with Adam on the full batch; return accuracy and P(class 1) on a grid."""
-    if not (1 <= hidden_units <= MAX_HIDDEN_UNITS and 1 <= steps <= MAX_STEPS):
-        raise ValueError(f"at most {MAX_HIDDEN_UNITS} hidden units and {MAX_STEPS} steps")
-    net = _compiled_for(activation)
-    x, y = tf.constant(points, tf.float32), tf.constant(labels.reshape(-1, 1), tf.float32)
     low, high = points.min(axis=0) - 0.3, points.max(axis=0) + 0.3
     gx, gy = np.meshgrid(np.linspace(low[0], high[0], grid_size), np.linspace(low[1], high[1], grid_size))
-    grid = tf.constant(np.stack([gx.ravel(), gy.ravel()], axis=1), tf.float32)
-    kernel, output, mask = initial_weights(hidden_units, seed)
-    with net.lock:
-        losses = net.run(x, y, kernel, output, mask, tf.constant(learning_rate), tf.constant(steps)).numpy()
-        predicted, on_grid = (tensor.numpy() for tensor in net.predict(x, grid, mask))
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    losses, predicted, on_grid = trained(points, labels, activation, hidden_units, steps, learning_rate, seed, grid)
     accuracy = float(np.mean((predicted > 0.5) == labels))
-    return BoundaryResult(accuracy, gx.ravel(), gy.ravel(), on_grid, losses[:steps])
+    return BoundaryResult(accuracy, gx.ravel(), gy.ravel(), on_grid, losses)
 
 
 def train_and_describe(points, labels, activations, hidden_units: int, steps: int) -> list[tuple[BoundaryResult, str]]:
@@ -183,13 +78,17 @@ def train_and_describe(points, labels, activations, hidden_units: int, steps: in
         return list(pool.map(one, activations))
 
 
+DEFAULT_HIDDEN_UNITS = 16  # the page's width before a learner moves it
+
+
 def warm_up() -> None:
-    """Compile both networks' training loops for the lesson's data (400 points), and sort each dataset's grid along
-    the straight-line search's directions, so the first learner waits less."""
+    """Compile both networks' training loops for the lesson's data (400 points), train the page's default width to
+    the most steps (so its steps slider reads what was kept), and sort each dataset's grid along the straight-line
+    search's directions, so the first learner waits less."""
     for make in DATASETS.values():
         points, labels = make()
         for activation in (None, "relu"):
-            result = train_boundary(points, labels, activation, 2, 1)
+            result = train_boundary(points, labels, activation, DEFAULT_HIDDEN_UNITS, MAX_STEPS)
         _orders(_cells(result)[:, :2], DIRECTIONS)  # one grid per dataset, whatever the network
 
 

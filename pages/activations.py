@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib import notebook
 from lib.activations import collapse, collapse_gap, curve_with_derivative, one_sided_slopes, softmax
-from lib.boundary import DATASETS, train_boundary
+from lib.boundary import DATASETS, DEFAULT_HIDDEN_UNITS, KEEP_EVERY, MAX_HIDDEN_UNITS, MAX_STEPS, train_boundary
 from lib.charts import make_activation_chart, make_boundary_chart, make_softmax_chart
 from lib.choices import ACTIVATIONS, LESSON_ACTIVATIONS
 from lib.fmt import and_list, constant, num, term, tied_max
@@ -100,8 +100,12 @@ st.markdown(
 st.subheader("Seeing it: a problem no straight line can solve")
 data_col, units_col, steps_col = st.columns(3)
 dataset = data_col.selectbox("Data", list(DATASETS), key="activations_dataset", **BOUND)
-hidden_units = units_col.slider("Hidden neurons", 2, 64, 16, key="activations_units", **BOUND)
-steps = steps_col.slider("Training steps (Adam, full batch)", 50, 1000, 400, 50, key="activations_steps", **BOUND)
+hidden_units = units_col.slider(
+    "Hidden neurons", 2, MAX_HIDDEN_UNITS, DEFAULT_HIDDEN_UNITS, key="activations_units", **BOUND
+)
+steps = steps_col.slider(
+    "Training steps (Adam, full batch)", 50, MAX_STEPS, 400, KEEP_EVERY, key="activations_steps", **BOUND
+)
 
 
 points, labels, linear, relu, linear_text, relu_text = view.boundaries(dataset, hidden_units, steps)

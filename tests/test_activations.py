@@ -7,6 +7,7 @@ import pytest
 
 from lib.activations import build_stack, collapse, collapse_gap, curve_with_derivative, softmax
 from lib.boundary import describe_boundary, make_circles, make_moons, train_and_describe, train_boundary
+from lib.boundary_net import forget_runs
 from lib.charts import make_activation_chart, make_boundary_chart, make_softmax_chart
 from lib.choices import ACTIVATIONS
 
@@ -108,9 +109,26 @@ def test_both_boundaries_side_by_side_are_each_trained_alone():
     points, labels = make_circles()
     together = train_and_describe(points, labels, (None, "relu"), 23, 150)
     for (result, text), activation in zip(together, (None, "relu"), strict=True):
+        forget_runs()  # trained again from the start, not read from what the side-by-side run kept
         alone = train_boundary(points, labels, activation, 23, 150)
         np.testing.assert_array_equal(result.grid_probability, alone.grid_probability)
         assert text == describe_boundary(alone)
+
+
+@pytest.mark.parametrize("activation", [None, "relu"])
+def test_more_steps_continue_a_run_and_fewer_read_what_was_kept(activation):
+    """A learner moving the steps slider up, down and up again gets, bit for bit, what training from the start for
+    that many steps gives: more steps continue the kept run (Adam's state included), fewer read the weights kept
+    after that many, and a number between kept ones trains afresh."""
+    points, labels = make_circles()
+    order = [400, 850, 1000, 350, 37, 900, 100]
+    seen = [train_boundary(points, labels, activation, 21, steps) for steps in order]
+    for steps, result in zip(order, seen, strict=True):
+        forget_runs()
+        fresh = train_boundary(points, labels, activation, 21, steps)
+        np.testing.assert_array_equal(result.losses, fresh.losses)
+        np.testing.assert_array_equal(result.grid_probability, fresh.grid_probability)
+        assert len(result.losses) == steps
 
 
 def test_charts_build():
