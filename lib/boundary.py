@@ -65,14 +65,20 @@ def train_boundary(
     return BoundaryResult(accuracy, gx.ravel(), gy.ravel(), on_grid, losses)
 
 
-def train_and_describe(points, labels, activations, hidden_units: int, steps: int) -> list[tuple[BoundaryResult, str]]:
+def train_and_describe(
+    points, labels, activations, hidden_units: int, steps: int, then=None
+) -> list[tuple[BoundaryResult, str]]:
     """Each activation's network trained as `train_boundary` does, with the sentence on its boundary: side by side,
-    one thread each (TensorFlow and NumPy let go of Python while they compute, so on two cores this takes the time
-    of the slower one, not the sum)."""
+    one thread each (TensorFlow and NumPy let go of Python while they compute). `then(activation, result,
+    sentence)`, if given, runs in that thread as soon as its network is described, so what it does (drawing it)
+    overlaps the other network's training."""
 
     def one(activation):
         result = train_boundary(points, labels, activation, hidden_units, steps)
-        return result, describe_boundary(result)
+        sentence = describe_boundary(result)
+        if then is not None:
+            then(activation, result, sentence)
+        return result, sentence
 
     with ThreadPoolExecutor(max(1, len(activations)), thread_name_prefix="boundary") as pool:
         return list(pool.map(one, activations))

@@ -126,8 +126,11 @@ def make_boundary_chart(result, points, labels, title: str, sentence: str | None
     )
     description = chart_text.boundary_text(result, labels, title, sentence or describe_boundary(result))
     return alt.LayerChart(  # built once: layer() then resolve_scale() then properties() would copy it thrice
-        layer=[heat, dots], resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")), title=title,
-        height=320, description=description,
+        layer=[heat, dots],
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
+        title=title,
+        height=320,
+        description=description,
     )
 
 

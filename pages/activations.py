@@ -111,9 +111,8 @@ steps = steps_col.slider(
 points, labels, linear, relu, linear_text, relu_text = view.boundaries(dataset, hidden_units, steps)
 if gate(activations_boundary(dataset, hidden_units, steps, linear.accuracy, relu.accuracy), keeps_reveal=True):
     left, right = st.columns(2)
-    title = f"No activation: accuracy {linear.accuracy:.0%}"
-    kept.chart(make_boundary_chart, linear, points, labels, title, linear_text, where=left)
-    kept.chart(make_boundary_chart, relu, points, labels, f"ReLU: accuracy {relu.accuracy:.0%}", relu_text, where=right)
+    kept.chart(make_boundary_chart, linear, points, labels, view.boundary_title(None, linear), linear_text, where=left)
+    kept.chart(make_boundary_chart, relu, points, labels, view.boundary_title("relu", relu), relu_text, where=right)
     st.caption(
         f"Both networks are 2 → {hidden_units} → 1 (sigmoid), trained the same way; the boundary is where the colour "
         f"changes. Without an activation the hidden layer collapses into one linear function: "

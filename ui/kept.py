@@ -59,6 +59,11 @@ def chart(make: Callable[..., alt.TopLevelMixin], *args, height="content", where
     (where or st).vega_lite_chart(spec, width="stretch", height=height)
 
 
+def prepare(make: Callable[..., alt.TopLevelMixin], *args, **kwargs) -> None:
+    """Build and keep what `chart(make, *args, **kwargs)` will draw, without drawing it (from any thread)."""
+    _spec(_name(make), args, kwargs, make)
+
+
 @st.cache_resource(max_entries=KEPT, show_spinner=False)
 def _table(name: str, args: tuple, _make: Callable) -> pa.Table:
     rows = _make(*args)
