@@ -1,8 +1,8 @@
 """How fast the lessons answer: every page's first visit, and each main control moved to three values not seen
 before, timed as the server's time for one script run in AppTest (a warm process, once what the pages started in
 the background has ended; every prediction locked in, so the charts behind them are drawn; Streamlit's caches
-cleared before each page so every value is new to it); then a handful of sliders in headless Chromium against a real server, timed
-from the key press to the redrawn page.
+cleared before each page so every value is new to it); then a handful of sliders in headless Chromium against a
+real server, timed from the key press to the redrawn page.
 
     python bench/lesson_speed.py                       # every page, then Chromium
     python bench/lesson_speed.py descent activations   # only these pages (all are still visited once first)

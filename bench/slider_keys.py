@@ -4,6 +4,7 @@ from the first press until the page is idle again.
 
     python bench/slider_keys.py                       # Gradient descent's "Start at w =" slider, 20 × →
     python bench/slider_keys.py "Gradient noise" 20   # another slider on that page, and a number of presses
+    python bench/slider_keys.py "Hidden-layer width" 63 network   # a slider on another page
 
 The last line printed is one JSON object. Streamlit 1.67's slider sends its value on every key press (a mouse drag
 sends one, on release), and st.slider has no debounce option: each press starts a rerun that stops the one before.
@@ -21,11 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from e2e.browser import ROOT, chromium, streamlit_server, wait_for_idle  # noqa: E402
 
 
-def main(label: str = "Start at w", presses: int = 20, key: str = "ArrowRight") -> None:
+def main(label: str = "Start at w", presses: int = 20, page_path: str = "descent", key: str = "ArrowRight") -> None:
     with streamlit_server({"STREAMLIT_LOGGER_LEVEL": "debug"}) as url, chromium() as browser:
         log = ROOT / "artifacts" / f"streamlit-{url.rsplit(':', 1)[1]}.log"
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{url}/descent", timeout=180_000)
+        page.goto(f"{url}/{page_path}", timeout=180_000)
         wait_for_idle(page, 180)
         slider = page.locator('[data-testid="stSlider"]').filter(has_text=label).first
         shown = slider.locator('[data-testid="stSliderThumbValue"]').first
@@ -37,6 +38,7 @@ def main(label: str = "Start at w", presses: int = 20, key: str = "ArrowRight") 
         pressing = time.perf_counter() - started
         wait_for_idle(page, 180)  # ends with two 0.3 s pauses: taken off below
         report = {
+            "page": page_path,
             "slider": label,
             "presses": presses,
             "value_before": before,
@@ -49,4 +51,4 @@ def main(label: str = "Start at w", presses: int = 20, key: str = "ArrowRight") 
 
 
 if __name__ == "__main__":
-    main(*(sys.argv[1:2] or ["Start at w"]), *(int(n) for n in sys.argv[2:3]))
+    main(*(sys.argv[1:2] or ["Start at w"]), *(int(n) for n in sys.argv[2:3]), *sys.argv[3:4])
