@@ -99,8 +99,7 @@ def make_boundary_chart(result, points, labels, title: str, sentence: str | None
     from lib.boundary import describe_boundary  # the sentence the page's caption uses
 
     grid = pd.DataFrame({"x1": result.grid_x, "x2": result.grid_y, "p": result.grid_probability})
-    step_x = float(np.diff(np.unique(result.grid_x))[0]) if len(np.unique(result.grid_x)) > 1 else 0.1
-    step_y = float(np.diff(np.unique(result.grid_y))[0]) if len(np.unique(result.grid_y)) > 1 else 0.1
+    step_x, step_y = (float(np.diff(np.unique(v))[:1].sum()) or 0.1 for v in (result.grid_x, result.grid_y))  # cells
     grid["x1b"], grid["x2b"] = grid["x1"] + step_x, grid["x2"] + step_y
     heat = (
         alt.Chart(grid)
@@ -124,13 +123,12 @@ def make_boundary_chart(result, points, labels, title: str, sentence: str | None
             shape=alt.Shape("class:N", scale=alt.Scale(range=["circle", "square"])),
         )
     )
-    description = chart_text.boundary_text(result, labels, title, sentence or describe_boundary(result))
     return alt.LayerChart(  # built once: layer() then resolve_scale() then properties() would copy it thrice
         layer=[heat, dots],
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
         title=title,
         height=320,
-        description=description,
+        description=chart_text.boundary_text(result, labels, title, sentence or describe_boundary(result)),
     )
 
 
