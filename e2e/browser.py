@@ -158,16 +158,22 @@ def exceptions_on(page) -> list[str]:
     return page.locator('[data-testid="stException"]').all_inner_texts()
 
 
-def chart_sizes(page) -> list[dict]:
-    """Every chart on the page as drawn: its canvas's (or SVG's) height and width, and the right edge."""
-    return page.evaluate(
-        """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].map(c => {
-              const drawn = c.querySelector('canvas, svg');
-              const box = (drawn || c).getBoundingClientRect();
-              return {height: box.height, width: box.width, right: box.right,
-                      view: document.documentElement.clientWidth};
-            })"""
-    )
+_CHART_BOXES = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].map(c => {
+      const drawn = c.querySelector('canvas, svg');
+      const box = (drawn || c).getBoundingClientRect();
+      return {height: box.height, width: box.width, right: box.right, view: document.documentElement.clientWidth};
+    })"""
+
+
+def chart_sizes(page, settle_ms: int = 10_000) -> list[dict]:
+    """Every chart on the page as drawn: its canvas's (or SVG's) height and width, and the right edge. Vega draws
+    after the script run has ended, and on a loaded machine a chart can still be 0 px high a moment later: wait
+    (up to settle_ms) until every chart has drawn something, then measure. A chart that never draws stays 0."""
+    try:
+        page.wait_for_function(f"() => ({_CHART_BOXES})().every(b => b.height > 0 && b.width > 0)", timeout=settle_ms)
+    except Exception:  # playwright's TimeoutError: measure what is there, and let the test say what is wrong
+        pass
+    return page.evaluate(_CHART_BOXES)
 
 
 def screenshot(page, name: str) -> Path:
