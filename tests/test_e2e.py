@@ -37,8 +37,7 @@ def test_page_opens_in_chromium_without_exception(browser_page, spec):
     # The router ran (even on a first visit straight to a page URL): sections and the shared sidebar are there.
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert "Lessons" in sidebar.inner_text() and "Compute device" in sidebar.inner_text()
-    page.wait_for_timeout(300)  # charts size themselves to their container
-    charts = chart_sizes(page)
+    charts = chart_sizes(page)  # waits until every chart has drawn
     assert all(c["width"] > 150 and c["height"] > 100 for c in charts), charts  # every chart drawn, none a sliver
     screenshot(page, spec.url_path)
     if spec.url_path in MAIN_SLIDER:  # the lesson's main control, used once as a learner would

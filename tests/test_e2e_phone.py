@@ -27,7 +27,7 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, spec):
     url, page = phone
     page.goto(f"{url}/{spec.url_path}")
     wait_for_idle(page)
-    page.wait_for_timeout(500)  # charts size themselves to their container
+    charts = chart_sizes(page)  # waits until every chart has drawn: only then is the page as wide as it gets
     widest = page.evaluate(
         """() => {
           const view = document.documentElement.clientWidth;
@@ -35,7 +35,6 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, spec):
           return {view, page: document.documentElement.scrollWidth, main: main.scrollWidth};
         }"""
     )
-    charts = chart_sizes(page)
     screenshot(page, f"phone-{spec.url_path}")
     assert exceptions_on(page) == []
     assert widest["page"] <= widest["view"] and widest["main"] <= widest["view"], widest
@@ -55,12 +54,11 @@ def test_a_finished_run_and_its_comparison_fit_a_phone(phone):
         page.get_by_role("heading", name="4. Compare your runs").wait_for(timeout=120_000)
         page.locator('[data-testid="stAlert"]').filter(has_text="Training finished").first.wait_for(timeout=120_000)
         wait_for_idle(page)
-    page.wait_for_timeout(800)
+    charts = chart_sizes(page)  # waits until every chart has drawn
     widths = page.evaluate(
         "() => [document.documentElement.clientWidth, document.documentElement.scrollWidth,"
         " ...[...document.querySelectorAll('[data-testid=stVegaLiteChart]')].map(c => c.getBoundingClientRect().right)]"
     )
-    charts = chart_sizes(page)
     screenshot(page, "phone-train-results")
     view, page_width, *chart_edges = widths
     assert page_width <= view and all(edge <= view + 1 for edge in chart_edges), widths
