@@ -121,14 +121,29 @@ def chromium():
 
 
 def wait_for_idle(page, timeout_s: float = 90) -> None:
-    """Wait until Streamlit reports its script run finished and has stayed finished a moment (Playwright's
-    auto-waiting expect, twice, around a short pause: a rerun that starts right after one ends is caught)."""
+    """Wait until Streamlit reports its script run finished, every chart and table has replaced its skeleton, and
+    it has stayed so a moment (twice, around a short pause: a rerun that starts right after one ends is caught)."""
     from playwright.sync_api import expect
 
     app = page.locator('[data-testid="stApp"]')
     for _ in range(2):
         expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout_s * 1000)
+        _wait_for(page, _NO_SKELETON, 30_000)
         page.wait_for_timeout(300)  # let charts and tables paint before anyone looks
+
+
+# A chart or table whose code the browser has not loaded yet is a grey skeleton: after a page load, the charts
+# replace theirs 1-2.5 s after the script run has ended on this 2-core machine.
+_NO_SKELETON = "() => !document.querySelector('[data-testid=stSkeleton]')"
+
+
+def _wait_for(page, condition: str, timeout_ms: int) -> None:
+    """Wait until the JavaScript `condition` holds, at most timeout_ms; then go on either way, and let the test's
+    own assertions say what is wrong."""
+    try:
+        page.wait_for_function(condition, timeout=timeout_ms)
+    except Exception:  # playwright's TimeoutError
+        pass
 
 
 def set_slider(page, label: str, first_key: str, presses: int, key: str) -> None:
@@ -168,11 +183,10 @@ _CHART_BOXES = """() => [...document.querySelectorAll('[data-testid=stVegaLiteCh
 def chart_sizes(page, settle_ms: int = 10_000) -> list[dict]:
     """Every chart on the page as drawn: its canvas's (or SVG's) height and width, and the right edge. Vega draws
     after the script run has ended, and on a loaded machine a chart can still be 0 px high a moment later: wait
-    (up to settle_ms) until every chart has drawn something, then measure. A chart that never draws stays 0."""
-    try:
-        page.wait_for_function(f"() => ({_CHART_BOXES})().every(b => b.height > 0 && b.width > 0)", timeout=settle_ms)
-    except Exception:  # playwright's TimeoutError: measure what is there, and let the test say what is wrong
-        pass
+    (up to settle_ms) until no chart is still a skeleton and every chart has drawn something, then measure. A chart
+    that never draws stays 0."""
+    drawn = f"() => ({_NO_SKELETON})() && ({_CHART_BOXES})().every(b => b.height > 0 && b.width > 0)"
+    _wait_for(page, drawn, settle_ms)
     return page.evaluate(_CHART_BOXES)
 
 
