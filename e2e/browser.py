@@ -120,20 +120,8 @@ def chromium():
             browser.close()
 
 
-def wait_for_idle(page, timeout_s: float = 90) -> None:
-    """Wait until Streamlit reports its script run finished, every chart and table has replaced its skeleton, and
-    it has stayed so a moment (twice, around a short pause: a rerun that starts right after one ends is caught)."""
-    from playwright.sync_api import expect
-
-    app = page.locator('[data-testid="stApp"]')
-    for _ in range(2):
-        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout_s * 1000)
-        _wait_for(page, _NO_SKELETON, 30_000)
-        page.wait_for_timeout(300)  # let charts and tables paint before anyone looks
-
-
 # A chart or table whose code the browser has not loaded yet is a grey skeleton: after a page load, the charts
-# replace theirs 1-2.5 s after the script run has ended on this 2-core machine.
+# replace theirs 1.4-2.4 s after the script run has ended on this 2-core machine.
 _NO_SKELETON = "() => !document.querySelector('[data-testid=stSkeleton]')"
 
 
@@ -144,6 +132,18 @@ def _wait_for(page, condition: str, timeout_ms: int) -> None:
         page.wait_for_function(condition, timeout=timeout_ms)
     except Exception:  # playwright's TimeoutError
         pass
+
+
+def wait_for_idle(page, timeout_s: float = 90) -> None:
+    """Wait until Streamlit reports its script run finished, every chart and table has replaced its skeleton, and
+    it has stayed so a moment (twice, around a short pause: a rerun that starts right after one ends is caught)."""
+    from playwright.sync_api import expect
+
+    app = page.locator('[data-testid="stApp"]')
+    for _ in range(2):
+        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout_s * 1000)
+        _wait_for(page, _NO_SKELETON, 30_000)
+        page.wait_for_timeout(300)  # let charts and tables paint before anyone looks
 
 
 def set_slider(page, label: str, first_key: str, presses: int, key: str) -> None:
